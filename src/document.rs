@@ -1,0 +1,348 @@
+//! The document as it flows through the pipeline: pages of lines from ingestion, the raw text they
+//! make, and the offset maps that let every later stage point back into that raw text.
+//!
+//! All offsets are counted in Unicode scalar values (`char`s), never bytes, because that is what
+//! JSON consumers in other languages index by most easily and what the gold sets use.
+
+use serde::{Deserialize, Serialize};
+
+/// What an input file was, as far as ingestion could tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Text,
+    Image,
+    Pdf,
+}
+
+/// A pixel rectangle on a page image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BBox {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// How the text of a page was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageMethod {
+    /// A plain-text file: one page, its lines are the file's lines.
+    Text,
+    /// The text layer of a born-digital PDF.
+    PdfTextLayer,
+    /// Tesseract on the page image.
+    Ocr,
+}
+
+/// One line of a page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Line {
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<BBox>,
+    /// Mean word confidence in 0..=1 when the line came from OCR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+}
+
+impl Line {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Line {
+            text: text.into(),
+            bbox: None,
+            confidence: None,
+        }
+    }
+}
+
+/// One page of an ingested document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: u32,
+    pub method: PageMethod,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Tesseract language string (`vie`, `eng`, `vie+eng`) for OCR'd pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_language: Option<String>,
+    pub lines: Vec<Line>,
+}
+
+/// Where one line of the raw text sits: its page and line number and its character range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef {
+    pub page: u32,
+    /// 1-based line number within the page.
+    pub line: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The raw text of a document and where each of its lines came from.
+///
+/// For a text file this is the decoded file content itself, so raw offsets are offsets into the
+/// file as a reader sees it. For paged sources the lines of a page are joined by `\n` and pages are
+/// separated by a form feed (`\u{c}`), as `pdftotext` does.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawText {
+    pub text: String,
+    pub lines: Vec<LineRef>,
+}
+
+impl RawText {
+    /// A text file's content as a single page.
+    pub fn from_text(text: String) -> Self {
+        let mut lines = Vec::new();
+        let mut start = 0usize;
+        let mut line_no = 1u32;
+        let mut pos = 0usize;
+        for c in text.chars() {
+            if c == '\n' {
+                lines.push(LineRef {
+                    page: 1,
+                    line: line_no,
+                    start,
+                    end: pos,
+                });
+                line_no += 1;
+                start = pos + 1;
+            }
+            pos += 1;
+        }
+        lines.push(LineRef {
+            page: 1,
+            line: line_no,
+            start,
+            end: pos,
+        });
+        RawText { text, lines }
+    }
+
+    /// Joins the lines of pages into one text, remembering where each line went.
+    pub fn from_pages(pages: &[Page]) -> Self {
+        let mut text = String::new();
+        let mut lines = Vec::new();
+        let mut pos = 0usize;
+        for (page_index, page) in pages.iter().enumerate() {
+            if page_index > 0 {
+                text.push('\u{c}');
+                pos += 1;
+            }
+            for (line_index, line) in page.lines.iter().enumerate() {
+                if line_index > 0 {
+                    text.push('\n');
+                    pos += 1;
+                }
+                let len = line.text.chars().count();
+                lines.push(LineRef {
+                    page: page.number,
+                    line: line_index as u32 + 1,
+                    start: pos,
+                    end: pos + len,
+                });
+                text.push_str(&line.text);
+                pos += len;
+            }
+        }
+        RawText { text, lines }
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.lines.last().map_or(0, |l| l.end)
+    }
+
+    /// The line holding raw offset `offset` (a separator belongs to the line it ends).
+    pub fn line_at(&self, offset: usize) -> Option<&LineRef> {
+        let index = self.lines.partition_point(|l| l.end < offset);
+        self.lines.get(index)
+    }
+}
+
+/// For each character of a derived text, the range of source characters it came from.
+///
+/// Stages that rewrite text (legacy decoding, NFC, cleaning, line joining, restoration) each
+/// produce one of these; [`OffsetMap::compose`] chains them so a span found by the parser in the
+/// final text can be reported in raw-input coordinates.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OffsetMap {
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    source_len: u32,
+}
+
+impl OffsetMap {
+    /// The map of a stage that changed nothing.
+    pub fn identity(len: usize) -> Self {
+        let starts: Vec<u32> = (0..len as u32).collect();
+        let ends = (1..=len as u32).collect();
+        OffsetMap {
+            starts,
+            ends,
+            source_len: len as u32,
+        }
+    }
+
+    /// An empty map over a source of `source_len` characters, to be filled with [`Self::push`].
+    pub fn with_source_len(source_len: usize) -> Self {
+        OffsetMap {
+            starts: Vec::new(),
+            ends: Vec::new(),
+            source_len: source_len as u32,
+        }
+    }
+
+    /// Records that the next output character came from source characters `start..end`
+    /// (`start == end` for an inserted character).
+    pub fn push(&mut self, start: usize, end: usize) {
+        debug_assert!(start <= end && end <= self.source_len as usize);
+        self.starts.push(start as u32);
+        self.ends.push(end as u32);
+    }
+
+    /// Number of characters in the derived text.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    pub fn source_len(&self) -> usize {
+        self.source_len as usize
+    }
+
+    /// The source range covered by derived characters `start..end`.
+    pub fn source_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let len = self.len();
+        let start = start.min(len);
+        let end = end.clamp(start, len);
+        if start == end {
+            let at = if start < len {
+                self.starts[start]
+            } else {
+                self.source_len
+            };
+            return (at as usize, at as usize);
+        }
+        let source_start = self.starts[start..end].iter().min().copied().unwrap_or(0);
+        let source_end = self.ends[start..end].iter().max().copied().unwrap_or(0);
+        (source_start as usize, source_end as usize)
+    }
+
+    /// The map from `next`'s output straight to `self`'s source, where `next` was derived from
+    /// the text that `self` produced.
+    pub fn compose(&self, next: &OffsetMap) -> OffsetMap {
+        debug_assert_eq!(next.source_len(), self.len());
+        let mut out = OffsetMap::with_source_len(self.source_len());
+        for i in 0..next.len() {
+            let (s, e) = self.source_span(next.starts[i] as usize, next.ends[i] as usize);
+            out.push(s, e);
+        }
+        out
+    }
+}
+
+/// A span reported in JSON: offsets into the processed text and into the raw input, plus the
+/// page and line of its start when the raw input has lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub raw_start: usize,
+    pub raw_end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// Turns offsets in the processed text into full [`Span`]s.
+#[derive(Debug, Clone)]
+pub struct SpanMapper<'a> {
+    to_raw: &'a OffsetMap,
+    raw: &'a RawText,
+}
+
+impl<'a> SpanMapper<'a> {
+    pub fn new(to_raw: &'a OffsetMap, raw: &'a RawText) -> Self {
+        SpanMapper { to_raw, raw }
+    }
+
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let (raw_start, raw_end) = self.to_raw.source_span(start, end);
+        let line = self.raw.line_at(raw_start);
+        Span {
+            start,
+            end,
+            raw_start,
+            raw_end,
+            page: line.map(|l| l.page),
+            line: line.map(|l| l.line),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compose_follows_both_maps() {
+        // "a\u{301}b" -> "áb" (NFC) -> "áxb" (insert x)
+        let mut nfc = OffsetMap::with_source_len(3);
+        nfc.push(0, 2);
+        nfc.push(2, 3);
+        let mut insert = OffsetMap::with_source_len(2);
+        insert.push(0, 1);
+        insert.push(1, 1);
+        insert.push(1, 2);
+        let both = nfc.compose(&insert);
+        assert_eq!(both.source_span(0, 1), (0, 2));
+        assert_eq!(both.source_span(1, 2), (2, 2));
+        assert_eq!(both.source_span(2, 3), (2, 3));
+        assert_eq!(both.source_span(0, 3), (0, 3));
+        assert_eq!(both.source_span(3, 3), (3, 3));
+    }
+
+    #[test]
+    fn raw_text_from_pages_records_lines() {
+        let pages = vec![
+            Page {
+                number: 1,
+                method: PageMethod::Ocr,
+                width: None,
+                height: None,
+                ocr_language: None,
+                lines: vec![Line::plain("ab"), Line::plain("c")],
+            },
+            Page {
+                number: 2,
+                method: PageMethod::Ocr,
+                width: None,
+                height: None,
+                ocr_language: None,
+                lines: vec![Line::plain("de")],
+            },
+        ];
+        let raw = RawText::from_pages(&pages);
+        assert_eq!(raw.text, "ab\nc\u{c}de");
+        let line = raw.line_at(6).unwrap();
+        assert_eq!((line.page, line.line, line.start, line.end), (2, 1, 5, 7));
+        let line = raw.line_at(3).unwrap();
+        assert_eq!((line.page, line.line), (1, 2));
+    }
+
+    #[test]
+    fn raw_text_from_text_counts_chars_not_bytes() {
+        let raw = RawText::from_text("Đảng\nủy".to_string());
+        assert_eq!(raw.lines.len(), 2);
+        assert_eq!(raw.lines[1].start, 5);
+        assert_eq!(raw.char_len(), 7);
+    }
+}

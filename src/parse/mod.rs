@@ -1,0 +1,1 @@
+//! Parsing directives into structured data: document metadata, dates and cross-references.

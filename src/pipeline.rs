@@ -1,0 +1,120 @@
+//! Runs every stage for one input: ingest → normalize → restore → parse → JSON record.
+
+use std::path::Path;
+
+use crate::document::{OffsetMap, RawText, SpanMapper};
+use crate::error::Result;
+use crate::ingest::{self, IngestOptions, Ingested};
+use crate::schema::{
+    DocumentRecord, LineRecord, PageRecord, SourceRecord, TextRecord, OFFSET_UNIT, SCHEMA_VERSION,
+};
+use crate::text::{self, NormalizeOptions};
+
+/// Everything that decides the output for a given input. Two runs with equal options over the
+/// same input produce byte-identical JSON.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineOptions {
+    pub ingest: IngestOptions,
+    pub normalize: NormalizeOptions,
+}
+
+/// The configured pipeline, shared read-only by all worker threads.
+#[derive(Debug, Clone, Default)]
+pub struct Pipeline {
+    options: PipelineOptions,
+}
+
+impl Pipeline {
+    pub fn new(options: PipelineOptions) -> Self {
+        Pipeline { options }
+    }
+
+    pub fn options(&self) -> &PipelineOptions {
+        &self.options
+    }
+
+    /// Processes one file; `display_path` is how the file is named in the output.
+    pub fn process_file(&self, path: &Path, display_path: &str) -> Result<DocumentRecord> {
+        let ingested = ingest::ingest(path, &self.options.ingest)?;
+        Ok(self.process_ingested(ingested, display_path))
+    }
+
+    /// Runs the text stages over an already ingested document.
+    pub fn process_ingested(&self, ingested: Ingested, display_path: &str) -> DocumentRecord {
+        let encoding = ingested.encoding.unwrap_or(crate::text::Encoding::Utf8);
+        let normalized = text::normalize(&ingested.raw.text, encoding, &self.options.normalize);
+        let content = normalized.text;
+        let to_raw: OffsetMap = normalized.to_raw;
+        let _spans = SpanMapper::new(&to_raw, &ingested.raw);
+
+        DocumentRecord {
+            schema_version: SCHEMA_VERSION,
+            document_id: format!("sha256:{}", ingested.sha256),
+            source: source_record(&ingested, display_path),
+            text: TextRecord {
+                offset_unit: OFFSET_UNIT,
+                tone_style: self.options.normalize.tone_style,
+                char_count: content.chars().count(),
+                content,
+                stages: normalized.stages,
+            },
+            restoration: None,
+            document: None,
+            dates: Vec::new(),
+            references: Vec::new(),
+            entities: Vec::new(),
+            warnings: ingested.warnings,
+        }
+    }
+}
+
+fn source_record(ingested: &Ingested, display_path: &str) -> SourceRecord {
+    let pages = page_records(ingested, &ingested.raw);
+    SourceRecord {
+        path: display_path.to_owned(),
+        sha256: ingested.sha256.clone(),
+        bytes: ingested.byte_len,
+        kind: ingested.kind,
+        encoding: ingested.encoding,
+        pages,
+    }
+}
+
+fn page_records(ingested: &Ingested, raw: &RawText) -> Vec<PageRecord> {
+    ingested
+        .pages
+        .iter()
+        .map(|page| {
+            let line_refs: Vec<_> = raw.lines.iter().filter(|l| l.page == page.number).collect();
+            let raw_start = line_refs.first().map_or(0, |l| l.start);
+            let raw_end = line_refs.last().map_or(raw_start, |l| l.end);
+            let has_layout = page.lines.iter().any(|l| l.bbox.is_some());
+            let lines = if has_layout {
+                page.lines
+                    .iter()
+                    .zip(&line_refs)
+                    .map(|(line, at)| LineRecord {
+                        text: line.text.clone(),
+                        raw_start: at.start,
+                        raw_end: at.end,
+                        bbox: line.bbox,
+                        confidence: line.confidence,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            PageRecord {
+                number: page.number,
+                method: page.method,
+                width: page.width,
+                height: page.height,
+                ocr_language: page.ocr_language.clone(),
+                raw_start,
+                raw_end,
+                line_count: page.lines.len(),
+                lines,
+            }
+        })
+        .collect()
+}
