@@ -10,6 +10,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod ingest;
+pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod restore;

@@ -1,7 +1,10 @@
 //! The `vanban` command line: one module per subcommand, each with its `Args` and `run`.
 
+mod eval;
+mod model;
 mod output;
 mod process;
+mod restore;
 
 use std::process::ExitCode;
 
@@ -25,12 +28,21 @@ struct Cli {
 enum Command {
     /// Process documents (text, images, PDFs; files or directories) into JSON.
     Process(process::ProcessArgs),
+    /// Build or describe the diacritic restoration model.
+    Model(model::ModelArgs),
+    /// Measure a stage against gold data.
+    Eval(eval::EvalArgs),
+    /// Restore Vietnamese diacritics (stdin or FILE to stdout, line for line).
+    Restore(restore::RestoreArgs),
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Process(args) => process::run(args),
+        Command::Model(args) => model::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Restore(args) => restore::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,1 +1,2 @@
 //! Measuring the pipeline against gold data.
+pub mod restore;

@@ -3,9 +3,22 @@
 //! A [`Restorer`] holds the read-only model; each thread asks it for a [`RestoreWorker`], which
 //! owns the scratch buffers of the lattice decoder.
 
+pub mod decode;
+pub mod tokenize;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::model::format::{pack_key, NUM, UNK};
+use crate::model::syllable::{self, place_tone, split_tone};
+use crate::model::{FxHashMap, Model};
+use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
+use decode::{local_cost, Decoder};
+use tokenize::{tokenize, Token, TokenKind};
 
 /// What kind of text is being restored, which decides how much the decoder trusts the marks it
 /// sees.
@@ -72,4 +85,470 @@ pub struct Restoration {
     pub tokens: Vec<RestoredToken>,
     /// The input kind the restorer used (resolved from `Auto`).
     pub input_kind: Option<InputKind>,
+}
+
+/// Default number of decoder states kept per position.
+pub const DEFAULT_BEAM: usize = 16;
+/// Candidates whose unigram cost exceeds the best one of their stripped form by more than this
+/// (in `-ln p × 100`) are never proposed: they are typos and rare names that only cost time.
+pub const DEFAULT_PRUNE: u32 = 900;
+/// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
+const BLOCK_BYTES: usize = 16 * 1024;
+/// Tokens reported in detail when the chosen form's confidence is below this, even if unchanged.
+const UNSURE: f32 = 0.9;
+
+/// The read-only part of restoration, shared by all threads.
+#[derive(Debug)]
+pub struct Restorer {
+    model: Arc<Model>,
+    /// Packed stripped form → range in `candidates`.
+    forms: FxHashMap<u64, (u32, u32)>,
+    candidates: Vec<u16>,
+    /// Canonical accented syllable → id, to keep syllables that arrive already accented.
+    accented: FxHashMap<Box<str>, u16>,
+    /// Old-style spelling of the syllables whose mark moves (`hòa` → `hoà`).
+    old_style: FxHashMap<u16, Box<str>>,
+    beam: usize,
+}
+
+impl Restorer {
+    pub fn new(model: Arc<Model>) -> Self {
+        Restorer::with_settings(model, DEFAULT_BEAM, DEFAULT_PRUNE)
+    }
+
+    /// A restorer with the embedded model.
+    pub fn embedded() -> crate::Result<Self> {
+        let model = Model::embedded().map_err(|e| e.at(crate::model::EMBEDDED_NAME))?;
+        Ok(Restorer::new(Arc::new(model)))
+    }
+
+    /// A restorer with the model at `path` (memory-mapped), or the embedded one.
+    pub fn load(path: Option<&Path>) -> crate::Result<Self> {
+        match path {
+            Some(path) => Ok(Restorer::new(Arc::new(Model::open(path)?))),
+            None => Restorer::embedded(),
+        }
+    }
+
+    /// `beam` states per position (at least 1); candidates more than `prune` above their form's
+    /// best unigram cost are dropped (`u32::MAX` keeps all).
+    pub fn with_settings(model: Arc<Model>, beam: usize, prune: u32) -> Self {
+        let lm = model.lm();
+        let mut forms = FxHashMap::default();
+        let mut candidates = Vec::new();
+        for (key, range) in model.keys() {
+            let ids: Vec<u16> = range.map(|i| model.candidate(i)).collect();
+            let best = ids.iter().map(|&id| lm.unigram(id).0).min().unwrap_or(0);
+            let start = candidates.len() as u32;
+            candidates.extend(
+                ids.iter()
+                    .filter(|&&id| lm.unigram(id).0 <= best.saturating_add(prune)),
+            );
+            forms.insert(key, (start, candidates.len() as u32));
+        }
+        let mut accented = FxHashMap::default();
+        let mut old_style = FxHashMap::default();
+        for id in crate::model::format::SPECIALS.len()..model.vocab_len() {
+            let id = id as u16;
+            let form = model.syllable(id);
+            accented.insert(form.into(), id);
+            if let Some((base, tone)) = split_tone(form) {
+                let old = place_tone(&base, tone, ToneStyle::Old);
+                if old != form {
+                    old_style.insert(id, old.into());
+                }
+            }
+        }
+        Restorer {
+            model,
+            forms,
+            candidates,
+            accented,
+            old_style,
+            beam: beam.max(1),
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn new_worker(&self) -> RestoreWorker<'_> {
+        RestoreWorker {
+            restorer: self,
+            tokens: Vec::new(),
+            slots: Vec::new(),
+            cand_ids: Vec::new(),
+            ranges: Vec::new(),
+            path: Vec::new(),
+            ids: Vec::new(),
+            key: Vec::new(),
+            lower: String::new(),
+            decoder: Decoder::default(),
+        }
+    }
+
+    /// Number of candidates for a stripped form (0 when it is no Vietnamese syllable).
+    pub fn candidate_count(&self, stripped: &str) -> usize {
+        let lower = stripped.to_lowercase();
+        pack_key(lower.as_bytes())
+            .and_then(|key| self.forms.get(&key))
+            .map_or(0, |&(a, b)| (b - a) as usize)
+    }
+
+    /// Restores `text` on the rayon pool, block by block; the output does not depend on the
+    /// number of threads because blocks end only where segments end.
+    pub fn restore_text(&self, text: &str, options: &RestoreOptions) -> String {
+        let blocks = blocks(text);
+        let parts: Vec<String> = blocks
+            .par_iter()
+            .map_init(
+                || self.new_worker(),
+                |worker, block| {
+                    let mut out = String::with_capacity(block.len() + 16);
+                    worker.restore_into(block, options, &mut out);
+                    out
+                },
+            )
+            .collect();
+        parts.concat()
+    }
+
+    /// Like [`Self::restore_text`], with per-token detail (offsets in characters).
+    pub fn restore_detailed(&self, text: &str, options: &RestoreOptions) -> Restoration {
+        let blocks = blocks(text);
+        let parts: Vec<Restoration> = blocks
+            .par_iter()
+            .map_init(
+                || self.new_worker(),
+                |worker, block| worker.restore(block, options),
+            )
+            .collect();
+        let mut out = Restoration {
+            input_kind: Some(resolve_kind(options.input_kind)),
+            ..Restoration::default()
+        };
+        let mut offset = 0;
+        for (part, block) in parts.into_iter().zip(&blocks) {
+            out.text.push_str(&part.text);
+            out.tokens.extend(part.tokens.into_iter().map(|mut t| {
+                t.input_start += offset;
+                t.input_end += offset;
+                t.output_start += offset;
+                t.output_end += offset;
+                t
+            }));
+            offset += block.chars().count();
+        }
+        out
+    }
+}
+
+fn resolve_kind(kind: InputKind) -> InputKind {
+    match kind {
+        InputKind::Auto => InputKind::Stripped,
+        other => other,
+    }
+}
+
+/// Cuts `text` into blocks of about [`BLOCK_BYTES`] after line breaks that end a segment (a blank
+/// line follows, or the line ends in punctuation).
+fn blocks(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut line_start = 0;
+    for (i, _) in text.match_indices('\n') {
+        let line = &text[line_start..i];
+        let next_blank = text[i + 1..].starts_with(['\n', '\r']);
+        let ends_segment = next_blank
+            || line
+                .trim_end()
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+        if ends_segment && i + 1 - start >= BLOCK_BYTES {
+            out.push(&text[start..i + 1]);
+            start = i + 1;
+        }
+        line_start = i + 1;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// One token the decoder chooses for.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    token: u32,
+    /// The token is restored (its candidates came from its stripped form).
+    free: bool,
+}
+
+/// Per-thread decoder state; get one from [`Restorer::new_worker`].
+#[derive(Debug)]
+pub struct RestoreWorker<'a> {
+    restorer: &'a Restorer,
+    tokens: Vec<Token>,
+    slots: Vec<Slot>,
+    cand_ids: Vec<u16>,
+    ranges: Vec<(u32, u32)>,
+    path: Vec<u16>,
+    ids: Vec<u16>,
+    key: Vec<u8>,
+    lower: String,
+    decoder: Decoder,
+}
+
+impl RestoreWorker<'_> {
+    /// Restores `text` into `out` (appended).
+    pub fn restore_into(&mut self, text: &str, options: &RestoreOptions, out: &mut String) {
+        self.run(text, options, out, None);
+    }
+
+    /// Restores `text`, reporting tokens that changed or that the decoder was unsure about.
+    pub fn restore(&mut self, text: &str, options: &RestoreOptions) -> Restoration {
+        let mut out = Restoration {
+            text: String::with_capacity(text.len() + 16),
+            tokens: Vec::new(),
+            input_kind: Some(resolve_kind(options.input_kind)),
+        };
+        let mut details = Vec::new();
+        self.run(text, options, &mut out.text, Some(&mut details));
+        // Offsets in characters: restoration keeps every character count, so input and output
+        // offsets agree.
+        let mut chars = 0;
+        let mut byte = 0;
+        for mut token in details {
+            chars += text[byte..token.input_start].chars().count();
+            byte = token.input_start;
+            let len = token.input.chars().count();
+            token.input_start = chars;
+            token.input_end = chars + len;
+            token.output_start = chars;
+            token.output_end = chars + len;
+            out.tokens.push(token);
+        }
+        out
+    }
+
+    /// Candidate ids of a word token, and whether they came from its stripped form.
+    fn candidates(&mut self, word: &str, options: &RestoreOptions) -> (bool, Option<(u32, u32)>) {
+        let restorer = self.restorer;
+        self.key.clear();
+        let mut accented = false;
+        for c in word.chars() {
+            let base = strip_char(c);
+            accented |= base != c;
+            if !base.is_ascii_alphabetic() || self.key.len() == 8 {
+                return (false, None);
+            }
+            self.key.push(base.to_ascii_lowercase() as u8);
+        }
+        let keep_marks = options.input_kind != InputKind::OcrEng;
+        if accented && keep_marks {
+            self.lower.clear();
+            self.lower.extend(word.chars().flat_map(char::to_lowercase));
+            let id = syllable::canonical(&self.lower)
+                .and_then(|form| restorer.accented.get(form.as_str()).copied());
+            return (false, id.map(|id| (u32::from(id), u32::MAX)));
+        }
+        let range = pack_key(&self.key).and_then(|key| restorer.forms.get(&key).copied());
+        (true, range)
+    }
+
+    fn run(
+        &mut self,
+        text: &str,
+        options: &RestoreOptions,
+        out: &mut String,
+        mut details: Option<&mut Vec<RestoredToken>>,
+    ) {
+        let restorer = self.restorer;
+        let lm = restorer.model.lm();
+        self.tokens.clear();
+        let forms = &restorer.forms;
+        let accented = &restorer.accented;
+        tokenize(
+            text,
+            |part| {
+                let lower = part.to_lowercase();
+                let stripped: String = lower.chars().map(strip_char).collect();
+                pack_key(stripped.as_bytes()).is_some_and(|k| forms.contains_key(&k))
+                    || syllable::canonical(&lower)
+                        .is_some_and(|f| accented.contains_key(f.as_str()))
+            },
+            &mut self.tokens,
+        );
+        let mut copied = 0;
+        let mut segment_start = 0;
+        let tokens = std::mem::take(&mut self.tokens);
+        for (t, token) in tokens.iter().enumerate() {
+            if token.starts_segment && t > segment_start {
+                copied = self.flush_segment(
+                    text,
+                    &tokens[segment_start..t],
+                    options,
+                    out,
+                    copied,
+                    details.as_deref_mut(),
+                    &lm,
+                );
+                segment_start = t;
+            }
+        }
+        if segment_start < tokens.len() {
+            copied = self.flush_segment(
+                text,
+                &tokens[segment_start..],
+                options,
+                out,
+                copied,
+                details.as_deref_mut(),
+                &lm,
+            );
+        }
+        out.push_str(&text[copied..]);
+        self.tokens = tokens;
+    }
+
+    /// Decodes one segment and writes the text up to its end; returns the new copy position.
+    #[allow(clippy::too_many_arguments)]
+    fn flush_segment(
+        &mut self,
+        text: &str,
+        tokens: &[Token],
+        options: &RestoreOptions,
+        out: &mut String,
+        mut copied: usize,
+        details: Option<&mut Vec<RestoredToken>>,
+        lm: &crate::model::LmView<'_>,
+    ) -> usize {
+        let restorer = self.restorer;
+        self.slots.clear();
+        self.cand_ids.clear();
+        self.ranges.clear();
+        for (t, token) in tokens.iter().enumerate() {
+            let (free, range) = match token.kind {
+                TokenKind::Word => self.candidates(&text[token.start..token.end], options),
+                TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
+                TokenKind::Other => (false, None),
+            };
+            let start = self.cand_ids.len() as u32;
+            match range {
+                Some((id, u32::MAX)) => self.cand_ids.push(id as u16),
+                Some((a, b)) => self
+                    .cand_ids
+                    .extend_from_slice(&restorer.candidates[a as usize..b as usize]),
+                None => self.cand_ids.push(UNK),
+            }
+            self.ranges.push((start, self.cand_ids.len() as u32));
+            self.slots.push(Slot {
+                token: t as u32,
+                free: free && range.is_some(),
+            });
+        }
+        self.decoder.decode(
+            lm,
+            &self.cand_ids,
+            &self.ranges,
+            restorer.beam,
+            &mut self.path,
+        );
+        self.ids.clear();
+        self.ids.extend(
+            self.path
+                .iter()
+                .zip(&self.ranges)
+                .map(|(&j, &(a, _))| self.cand_ids[a as usize + j as usize]),
+        );
+
+        let mut details = details;
+        for (i, slot) in self.slots.iter().enumerate() {
+            let token = tokens[slot.token as usize];
+            let id = self.ids[i];
+            if id == UNK || id == NUM {
+                continue;
+            }
+            let input = &text[token.start..token.end];
+            out.push_str(&text[copied..token.start]);
+            let at = out.len();
+            write_cased(out, input, restorer.spelling(id, options.tone_style));
+            copied = token.end;
+            let Some(details) = details.as_deref_mut() else {
+                continue;
+            };
+            let (a, b) = self.ranges[i];
+            let changed = out[at..] != *input;
+            if !changed && (b - a < 2 || !slot.free) {
+                continue;
+            }
+            let mut scored: Vec<(u16, u32)> = self.cand_ids[a as usize..b as usize]
+                .iter()
+                .map(|&c| (c, local_cost(lm, &self.ids, i, c)))
+                .collect();
+            let floor = scored.iter().map(|s| s.1).min().unwrap_or(0);
+            let weight =
+                |cost: u32| (-(f64::from(cost - floor)) / crate::model::format::COST_SCALE).exp();
+            let total: f64 = scored.iter().map(|s| weight(s.1)).sum();
+            let confidence = (weight(local_cost(lm, &self.ids, i, id)) / total) as f32;
+            if !changed && confidence >= UNSURE {
+                continue;
+            }
+            scored.sort_by_key(|&(c, cost)| (cost, c));
+            let alternatives = scored
+                .iter()
+                .filter(|&&(c, _)| c != id)
+                .take(options.nbest)
+                .map(|&(c, cost)| {
+                    let mut text = String::new();
+                    write_cased(&mut text, input, restorer.spelling(c, options.tone_style));
+                    Alternative {
+                        text,
+                        confidence: (weight(cost) / total) as f32,
+                    }
+                })
+                .collect();
+            details.push(RestoredToken {
+                input_start: token.start,
+                input_end: token.end,
+                output_start: at,
+                output_end: out.len(),
+                input: input.to_owned(),
+                output: out[at..].to_owned(),
+                confidence,
+                alternatives,
+            });
+        }
+        copied
+    }
+}
+
+impl Restorer {
+    fn spelling(&self, id: u16, style: ToneStyle) -> &str {
+        match style {
+            ToneStyle::Old => self
+                .old_style
+                .get(&id)
+                .map_or_else(|| self.model.syllable(id), |s| s),
+            ToneStyle::New => self.model.syllable(id),
+        }
+    }
+}
+
+/// Writes `form` (lowercase) with the case of `input` letter by letter; they have the same number
+/// of characters because `form` strips to `input`'s stripped form.
+fn write_cased(out: &mut String, input: &str, form: &str) {
+    if input.chars().count() != form.chars().count() {
+        out.push_str(input);
+        return;
+    }
+    for (original, c) in input.chars().zip(form.chars()) {
+        if original.is_uppercase() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
 }

@@ -1,0 +1,534 @@
+//! Building the model from corpora: vocabulary (syllables the structure allows, seen often
+//! enough), stripped-form → candidates map, and an interpolated modified Kneser-Ney trigram model
+//! with count cutoffs, written in the [`super::format`] layout.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::Serialize;
+
+use super::format::*;
+use super::syllable;
+use super::FxHashMap;
+use crate::restore::tokenize::{tokenize, TokenKind};
+use crate::text::strip_diacritics;
+
+/// A corpus and the weight its counts get (a domain closer to the target counts more).
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub path: PathBuf,
+    pub weight: u32,
+}
+
+impl std::str::FromStr for Source {
+    type Err = String;
+    /// `PATH` or `PATH:WEIGHT`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.rsplit_once(':') {
+            Some((path, weight)) if weight.chars().all(|c| c.is_ascii_digit()) => Ok(Source {
+                path: path.into(),
+                weight: weight
+                    .parse()
+                    .ok()
+                    .filter(|&w| w > 0)
+                    .ok_or_else(|| format!("bad weight in {s}"))?,
+            }),
+            _ => Ok(Source {
+                path: s.into(),
+                weight: 1,
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildOptions {
+    pub sources: Vec<Source>,
+    /// Weighted count a syllable needs to enter the vocabulary.
+    pub min_syllable_count: u64,
+    /// Weighted count a bigram needs to be stored.
+    pub min_bigram_count: u64,
+    /// Weighted count a trigram needs to be stored.
+    pub min_trigram_count: u64,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            sources: Vec::new(),
+            min_syllable_count: 3,
+            min_bigram_count: 2,
+            min_trigram_count: 3,
+        }
+    }
+}
+
+/// What went into a model; stored in it as JSON and printed by `vanban model info`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    pub vanban_version: &'static str,
+    pub format_version: u32,
+    pub options: BuildOptions,
+    pub source_tokens: Vec<u64>,
+    pub inventory_syllables: usize,
+    pub vocabulary: usize,
+    pub stripped_forms: usize,
+    pub candidates: usize,
+    pub bigrams: usize,
+    pub trigrams: usize,
+    pub discounts: [[f64; 3]; 2],
+    pub smoothing: &'static str,
+    pub tone_style: &'static str,
+}
+
+fn read_source(path: &Path) -> crate::Result<String> {
+    let io_error = |e| crate::Error::io(path, e);
+    let mut bytes = Vec::new();
+    if path.extension().is_some_and(|e| e == "xz") {
+        // xz-utils is everywhere the corpus is; shelling out spares a compression dependency.
+        let mut child = Command::new("xz")
+            .arg("-dc")
+            .arg(path)
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(io_error)?;
+        if let Some(mut out) = child.stdout.take() {
+            out.read_to_end(&mut bytes).map_err(io_error)?;
+        }
+        let status = child.wait().map_err(io_error)?;
+        if !status.success() {
+            return Err(crate::Error::InvalidInput {
+                path: path.into(),
+                reason: format!("xz -dc failed ({status})"),
+            });
+        }
+    } else {
+        bytes = std::fs::read(path).map_err(io_error)?;
+    }
+    String::from_utf8(bytes).map_err(|e| crate::Error::Encoding {
+        path: path.into(),
+        reason: e.to_string(),
+    })
+}
+
+/// Canonical syllable of each distinct word form, memoized: corpora repeat a few thousand forms
+/// millions of times.
+#[derive(Default)]
+struct Canon {
+    memo: FxHashMap<String, Option<u32>>,
+    forms: Vec<String>,
+    index: FxHashMap<String, u32>,
+}
+
+impl Canon {
+    fn get(&mut self, word: &str) -> Option<u32> {
+        if let Some(&hit) = self.memo.get(word) {
+            return hit;
+        }
+        let result = syllable::canonical(word).map(|form| {
+            let next = self.forms.len() as u32;
+            *self.index.entry(form.clone()).or_insert_with(|| {
+                self.forms.push(form);
+                next
+            })
+        });
+        self.memo.insert(word.to_owned(), result);
+        result
+    }
+}
+
+fn is_document_header(line: &str) -> bool {
+    line.starts_with("# doc = ")
+}
+
+/// Builds a model; returns its bytes and what went into it.
+pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
+    let mut canon = Canon::default();
+    // Each source as segments of canonical-form indexes (u32::MAX - 1 = number, MAX = other).
+    const OTHER: u32 = u32::MAX;
+    const NUMBER: u32 = u32::MAX - 1;
+    const BREAK: u32 = u32::MAX - 2;
+    let mut streams: Vec<(Vec<u32>, u64)> = Vec::new();
+    let mut form_counts: Vec<u64> = Vec::new();
+    let mut source_tokens = Vec::new();
+    for source in &options.sources {
+        let text = read_source(&source.path)?;
+        let mut stream = Vec::new();
+        let mut tokens = Vec::new();
+        let mut previous_blank = true;
+        for line in text.split_inclusive('\n') {
+            if is_document_header(line) || line.trim().is_empty() {
+                previous_blank = true;
+                continue;
+            }
+            tokens.clear();
+            tokenize(line, |w| syllable::canonical(w).is_some(), &mut tokens);
+            for (i, token) in tokens.iter().enumerate() {
+                if token.starts_segment && (i > 0 || previous_blank) {
+                    stream.push(BREAK);
+                }
+                let word = &line[token.start..token.end];
+                let id = match token.kind {
+                    TokenKind::Word => canon.get(word).unwrap_or(OTHER),
+                    TokenKind::Number => NUMBER,
+                    TokenKind::Other => OTHER,
+                };
+                if id < BREAK {
+                    if form_counts.len() <= id as usize {
+                        form_counts.resize(id as usize + 1, 0);
+                    }
+                    form_counts[id as usize] += u64::from(source.weight);
+                }
+                stream.push(id);
+            }
+            // A line ending in punctuation ends the segment, as the tokenizer would see it in
+            // running text.
+            previous_blank = line.trim_end().ends_with(|c: char| !c.is_alphanumeric());
+        }
+        source_tokens.push(stream.iter().filter(|&&t| t != BREAK).count() as u64);
+        streams.push((stream, u64::from(source.weight)));
+    }
+
+    // Vocabulary: attested forms, most frequent first, ids after the specials.
+    let mut attested: Vec<(u64, u32)> = form_counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c >= options.min_syllable_count)
+        .map(|(i, &c)| (c, i as u32))
+        .collect();
+    attested.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| canon.forms[a.1 as usize].cmp(&canon.forms[b.1 as usize]))
+    });
+    attested.truncate(MAX_VOCAB - SPECIALS.len());
+    let mut form_to_id = vec![UNK; canon.forms.len()];
+    let mut vocab: Vec<String> = SPECIALS.iter().map(|s| s.to_string()).collect();
+    for &(_, form) in &attested {
+        form_to_id[form as usize] = vocab.len() as u16;
+        vocab.push(canon.forms[form as usize].clone());
+    }
+
+    // Weighted trigram counts over <s> w1 … wn </s>.
+    let mut trigrams: FxHashMap<u64, u64> = FxHashMap::default();
+    for (stream, weight) in &streams {
+        let mut u = NONE;
+        let mut v = BOS;
+        for &t in stream.iter().chain(std::iter::once(&BREAK)) {
+            let w = match t {
+                BREAK => EOS,
+                NUMBER => NUM,
+                OTHER => UNK,
+                form => form_to_id[form as usize],
+            };
+            if u != NONE {
+                *trigrams.entry(trigram_key(u, v, w)).or_default() += weight;
+            }
+            if t == BREAK {
+                if v != BOS {
+                    u = NONE;
+                    v = BOS;
+                }
+                continue;
+            }
+            if u == NONE && v == BOS {
+                // The first word is predicted by the bigram <s> w; record it as trigram (0, <s>, w).
+                *trigrams.entry(trigram_key(NONE, BOS, w)).or_default() += weight;
+            }
+            u = v;
+            v = w;
+        }
+    }
+    drop(streams);
+
+    let lm = Smoothed::estimate(&trigrams, vocab.len());
+    let mut bigram_entries: Vec<(u64, u64)> = Vec::new();
+    for (&key, &(count, cost)) in &lm.bigrams {
+        if count >= options.min_bigram_count || lm.contexts3.contains_key(&key) {
+            let backoff = lm.contexts3.get(&key).map_or(0, |c| c.backoff_cost);
+            bigram_entries.push((
+                key,
+                key | (u64::from(cost) << 28) | (u64::from(backoff) << 44),
+            ));
+        }
+    }
+    bigram_entries.sort_unstable();
+    let mut trigram_entries: Vec<(u64, u64)> = Vec::new();
+    for (&key, &count) in &trigrams {
+        let u = (key >> (2 * ID_BITS)) as u16;
+        if u == NONE || count < options.min_trigram_count {
+            continue;
+        }
+        let cost = lm.trigram_cost(key, count);
+        trigram_entries.push((key, key | (u64::from(cost) << 42)));
+    }
+    trigram_entries.sort_unstable();
+    let (bigram_bits, bigram_slots) = build_table(&bigram_entries, BIGRAM_KEY_MASK);
+    let (trigram_bits, trigram_slots) = build_table(&trigram_entries, TRIGRAM_KEY_MASK);
+
+    // Stripped form → candidates, most frequent first (ids are already in frequency order).
+    let mut by_key: BTreeMap<u64, Vec<u16>> = BTreeMap::new();
+    for (id, form) in vocab.iter().enumerate().skip(SPECIALS.len()) {
+        if let Some(key) = pack_key(strip_diacritics(form).as_bytes()) {
+            by_key.entry(key).or_default().push(id as u16);
+        }
+    }
+
+    let inventory = syllable::inventory();
+    let report = BuildReport {
+        vanban_version: env!("CARGO_PKG_VERSION"),
+        format_version: FORMAT_VERSION,
+        options: options.clone(),
+        source_tokens,
+        inventory_syllables: inventory.len(),
+        vocabulary: vocab.len() - SPECIALS.len(),
+        stripped_forms: by_key.len(),
+        candidates: by_key.values().map(Vec::len).sum(),
+        bigrams: bigram_entries.len(),
+        trigrams: trigram_entries.len(),
+        discounts: [lm.discounts2, lm.discounts3],
+        smoothing: "interpolated modified Kneser-Ney, count cutoffs",
+        tone_style: "new (hòa, thủy)",
+    };
+    debug_assert!(vocab[SPECIALS.len()..]
+        .iter()
+        .all(|s| inventory.contains(s)));
+    let bytes = write(
+        &vocab,
+        &lm.unigrams,
+        &by_key,
+        (bigram_bits, &bigram_slots),
+        (trigram_bits, &trigram_slots),
+        &report,
+    );
+    Ok((bytes, report))
+}
+
+fn cost(p: f64) -> u16 {
+    (-p.ln() * COST_SCALE)
+        .round()
+        .clamp(0.0, f64::from(u16::MAX)) as u16
+}
+
+/// Discounted count statistics of one context.
+#[derive(Default, Clone, Copy)]
+struct Context {
+    total: u64,
+    n: [u64; 3],
+    backoff_cost: u16,
+    gamma: f64,
+}
+
+struct Smoothed {
+    discounts2: [f64; 3],
+    discounts3: [f64; 3],
+    contexts3: FxHashMap<u64, Context>,
+    /// Bigram key → (lower-order count, cost).
+    bigrams: FxHashMap<u64, (u64, u16)>,
+    /// Full interpolated bigram probabilities, for the trigram level.
+    bigram_p: FxHashMap<u64, f64>,
+    contexts2_gamma: Vec<f64>,
+    unigram_p: Vec<f64>,
+    unigrams: Vec<(u16, u16)>,
+}
+
+fn discounts(counts: impl Iterator<Item = u64>) -> [f64; 3] {
+    let mut n = [0f64; 5];
+    for c in counts {
+        if (1..=4).contains(&c) {
+            n[c as usize] += 1.0;
+        }
+    }
+    if n[1] == 0.0 || n[2] == 0.0 || n[3] == 0.0 {
+        return [0.5, 1.0, 1.5];
+    }
+    let y = n[1] / (n[1] + 2.0 * n[2]);
+    [
+        (1.0 - 2.0 * y * n[2] / n[1]).max(0.1),
+        (2.0 - 3.0 * y * n[3] / n[2]).max(0.2),
+        (3.0 - 4.0 * y * n[4] / n[3]).max(0.3),
+    ]
+}
+
+fn discount(d: &[f64; 3], count: u64) -> f64 {
+    d[(count.min(3) - 1) as usize]
+}
+
+fn add_context(stats: &mut Context, count: u64) {
+    stats.total += count;
+    stats.n[(count.min(3) - 1) as usize] += 1;
+}
+
+impl Smoothed {
+    fn estimate(trigrams: &FxHashMap<u64, u64>, vocab_len: usize) -> Smoothed {
+        // Lower-order counts: continuation counts (distinct left words), except after <s> where
+        // the bigram count itself is used (nothing precedes <s>).
+        let mut lower: FxHashMap<u64, u64> = FxHashMap::default();
+        for (&key, &count) in trigrams {
+            let u = (key >> (2 * ID_BITS)) as u16;
+            let vw = key & BIGRAM_KEY_MASK;
+            let v = (vw >> ID_BITS) as u16;
+            if v == BOS {
+                *lower.entry(vw).or_default() += count;
+            } else if u != NONE {
+                *lower.entry(vw).or_default() += 1;
+            }
+        }
+        let discounts3 = discounts(trigrams.values().copied());
+        let discounts2 = discounts(lower.values().copied());
+
+        let mut unigram_cont = vec![0u64; vocab_len];
+        let mut contexts2 = vec![Context::default(); vocab_len];
+        for (&vw, &count) in &lower {
+            unigram_cont[(vw & ((1 << ID_BITS) - 1)) as usize] += 1;
+            add_context(&mut contexts2[(vw >> ID_BITS) as usize], count);
+        }
+        let cont_total: u64 = unigram_cont.iter().sum();
+        // Half a count for every word keeps words seen only in pruned contexts possible.
+        let unigram_p: Vec<f64> = unigram_cont
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                if i == NONE as usize || i == BOS as usize {
+                    0.0
+                } else {
+                    (c as f64 + 0.5) / (cont_total as f64 + 0.5 * vocab_len as f64)
+                }
+            })
+            .collect();
+        let contexts2_gamma: Vec<f64> = contexts2.iter().map(|c| gamma(c, &discounts2)).collect();
+        let unigrams = (0..vocab_len)
+            .map(|i| {
+                let p = unigram_p[i].max(1e-12);
+                let backoff = if contexts2[i].total > 0 {
+                    cost(contexts2_gamma[i])
+                } else {
+                    0
+                };
+                (cost(p), backoff)
+            })
+            .collect();
+
+        let mut bigrams = FxHashMap::default();
+        let mut bigram_p = FxHashMap::default();
+        for (&vw, &count) in &lower {
+            let v = (vw >> ID_BITS) as usize;
+            let w = (vw & ((1 << ID_BITS) - 1)) as usize;
+            let ctx = &contexts2[v];
+            let p = (count as f64 - discount(&discounts2, count)).max(0.0) / ctx.total as f64
+                + contexts2_gamma[v] * unigram_p[w];
+            bigrams.insert(vw, (count, cost(p)));
+            bigram_p.insert(vw, p);
+        }
+
+        let mut contexts3: FxHashMap<u64, Context> = FxHashMap::default();
+        for (&key, &count) in trigrams {
+            if (key >> (2 * ID_BITS)) as u16 != NONE {
+                add_context(contexts3.entry(key >> ID_BITS).or_default(), count);
+            }
+        }
+        for ctx in contexts3.values_mut() {
+            ctx.gamma = gamma(ctx, &discounts3);
+            ctx.backoff_cost = cost(ctx.gamma);
+        }
+        Smoothed {
+            discounts2,
+            discounts3,
+            contexts3,
+            bigrams,
+            bigram_p,
+            contexts2_gamma,
+            unigram_p,
+            unigrams,
+        }
+    }
+
+    fn trigram_cost(&self, key: u64, count: u64) -> u16 {
+        let ctx = &self.contexts3[&(key >> ID_BITS)];
+        let vw = key & BIGRAM_KEY_MASK;
+        let lower = self.bigram_p.get(&vw).copied().unwrap_or_else(|| {
+            let v = (vw >> ID_BITS) as usize;
+            self.contexts2_gamma[v] * self.unigram_p[(vw & ((1 << ID_BITS) - 1)) as usize]
+        });
+        let p = (count as f64 - discount(&self.discounts3, count)).max(0.0) / ctx.total as f64
+            + ctx.gamma * lower;
+        cost(p)
+    }
+}
+
+fn gamma(ctx: &Context, d: &[f64; 3]) -> f64 {
+    if ctx.total == 0 {
+        return 1.0;
+    }
+    (d[0] * ctx.n[0] as f64 + d[1] * ctx.n[1] as f64 + d[2] * ctx.n[2] as f64) / ctx.total as f64
+}
+
+fn pad(out: &mut Vec<u8>) {
+    while out.len() % 8 != 0 {
+        out.push(0);
+    }
+}
+
+fn write(
+    vocab: &[String],
+    unigrams: &[(u16, u16)],
+    by_key: &BTreeMap<u64, Vec<u16>>,
+    bigrams: (u32, &[u64]),
+    trigrams: (u32, &[u64]),
+    report: &BuildReport,
+) -> Vec<u8> {
+    let mut payload = Vec::new();
+    let mut offset = 0u32;
+    payload.extend_from_slice(&0u32.to_le_bytes());
+    for syllable in vocab {
+        offset += syllable.len() as u32;
+        payload.extend_from_slice(&offset.to_le_bytes());
+    }
+    pad(&mut payload);
+    for syllable in vocab {
+        payload.extend_from_slice(syllable.as_bytes());
+    }
+    pad(&mut payload);
+    for &(cost, backoff) in unigrams {
+        payload.extend_from_slice(&(u32::from(cost) | (u32::from(backoff) << 16)).to_le_bytes());
+    }
+    pad(&mut payload);
+    let mut first = 0u32;
+    for (&key, ids) in by_key {
+        payload.extend_from_slice(&key.to_le_bytes());
+        payload.extend_from_slice(&first.to_le_bytes());
+        payload.extend_from_slice(&(ids.len() as u32).to_le_bytes());
+        first += ids.len() as u32;
+    }
+    pad(&mut payload);
+    for id in by_key.values().flatten() {
+        payload.extend_from_slice(&id.to_le_bytes());
+    }
+    pad(&mut payload);
+    for slot in bigrams.1.iter().chain(trigrams.1) {
+        payload.extend_from_slice(&slot.to_le_bytes());
+    }
+    let meta = serde_json::to_vec_pretty(report).unwrap_or_default();
+    payload.extend_from_slice(&meta);
+
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(&MAGIC);
+    for field in [
+        FORMAT_VERSION,
+        vocab.len() as u32,
+        payload.len() as u32,
+        (payload.len() as u64 >> 32) as u32,
+        crc32fast::hash(&payload),
+        by_key.len() as u32,
+        first,
+        bigrams.0,
+        trigrams.0,
+        meta.len() as u32,
+    ] {
+        out.extend_from_slice(&field.to_le_bytes());
+    }
+    out.resize(HEADER_LEN, 0);
+    out.extend_from_slice(&payload);
+    out
+}

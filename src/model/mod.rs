@@ -1,0 +1,377 @@
+//! The restoration model: the syllable vocabulary, the map from stripped forms to accented
+//! candidates, and a smoothed trigram language model, in one versioned binary file (see
+//! [`format`]). The committed model is embedded in the binary; others are memory-mapped.
+
+pub mod build;
+pub mod format;
+pub mod syllable;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use format::*;
+
+/// The model built from the sources in `dictionaries/README.md`, compiled into the binary.
+static EMBEDDED: &[u8] = include_bytes!("../../dictionaries/vi-restore.vbm");
+
+/// Name of the embedded model in reports.
+pub const EMBEDDED_NAME: &str = "embedded:vi-restore";
+
+/// Why a model file cannot be used. Each problem has its own variant and an actionable message.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    #[error("not a vanban model (bad magic bytes; expected a file made by `vanban model build`)")]
+    BadMagic,
+    #[error(
+        "model format version {found}, but this vanban reads version {supported}; \
+         rebuild it with `vanban model build`"
+    )]
+    UnsupportedVersion { found: u32, supported: u32 },
+    #[error("model is truncated: {expected} bytes expected, {actual} present")]
+    Truncated { expected: u64, actual: u64 },
+    #[error(
+        "model checksum mismatch (stored {stored:08x}, computed {computed:08x}): file is corrupt"
+    )]
+    Checksum { stored: u32, computed: u32 },
+    #[error("model is malformed: {0}")]
+    Malformed(String),
+}
+
+impl ModelError {
+    /// The library error for a model at `path`.
+    pub fn at(self, path: impl Into<PathBuf>) -> crate::Error {
+        crate::Error::Model {
+            path: path.into(),
+            reason: self.to_string(),
+        }
+    }
+}
+
+/// Where the model bytes live.
+#[derive(Debug)]
+enum Storage {
+    Static(&'static [u8]),
+    Mmap(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl Storage {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Storage::Static(bytes) => bytes,
+            Storage::Mmap(map) => map,
+            Storage::Owned(bytes) => bytes,
+        }
+    }
+}
+
+/// A loaded, validated model. Lookups read the bytes in place.
+#[derive(Debug)]
+pub struct Model {
+    storage: Storage,
+    name: String,
+    vocab_len: usize,
+    key_count: usize,
+    bigram_bits: u32,
+    trigram_bits: u32,
+    vocab_offsets: Range<usize>,
+    vocab_text: Range<usize>,
+    unigrams: Range<usize>,
+    keys: Range<usize>,
+    candidates: Range<usize>,
+    bigrams: Range<usize>,
+    trigrams: Range<usize>,
+    meta: Range<usize>,
+}
+
+/// The n-gram tables of a model as plain slices, for the decoder's inner loop.
+#[derive(Debug, Clone, Copy)]
+pub struct LmView<'a> {
+    unigrams: &'a [u8],
+    bigrams: &'a [u8],
+    bigram_bits: u32,
+    trigrams: &'a [u8],
+    trigram_bits: u32,
+}
+
+impl LmView<'_> {
+    /// Cost of `w` as a unigram, and the backoff cost of `w` as a one-word context.
+    #[inline]
+    pub fn unigram(&self, w: u16) -> (u32, u32) {
+        let entry = read_u32(self.unigrams, w as usize);
+        (entry & 0xFFFF, entry >> 16)
+    }
+
+    /// Cost of `w` after `v` and backoff cost of the `(v, w)` context, if the bigram is stored.
+    #[inline]
+    pub fn bigram(&self, v: u16, w: u16) -> Option<(u32, u32)> {
+        probe(
+            self.bigrams,
+            self.bigram_bits,
+            bigram_key(v, w),
+            BIGRAM_KEY_MASK,
+        )
+        .map(|slot| {
+            (
+                ((slot >> 28) & 0xFFFF) as u32,
+                ((slot >> 44) & 0xFFFF) as u32,
+            )
+        })
+    }
+
+    /// Cost of `w` after `v`, backing off to the unigram.
+    #[inline]
+    pub fn bigram_cost(&self, v: u16, w: u16) -> u32 {
+        match self.bigram(v, w) {
+            Some((cost, _)) => cost,
+            None => self.unigram(v).1 + self.unigram(w).0,
+        }
+    }
+
+    /// Backoff cost of the `(u, v)` context (0 when unseen).
+    #[inline]
+    pub fn context_backoff(&self, u: u16, v: u16) -> u32 {
+        self.bigram(u, v).map_or(0, |(_, backoff)| backoff)
+    }
+
+    /// Cost of `w` after `u v` if that trigram is stored.
+    #[inline]
+    pub fn trigram(&self, u: u16, v: u16, w: u16) -> Option<u32> {
+        probe(
+            self.trigrams,
+            self.trigram_bits,
+            trigram_key(u, v, w),
+            TRIGRAM_KEY_MASK,
+        )
+        .map(|slot| ((slot >> 42) & 0xFFFF) as u32)
+    }
+
+    /// Full trigram cost with backoff.
+    pub fn cost(&self, u: u16, v: u16, w: u16) -> u32 {
+        self.trigram(u, v, w)
+            .unwrap_or_else(|| self.context_backoff(u, v) + self.bigram_cost(v, w))
+    }
+}
+
+impl Model {
+    /// The model compiled into the binary.
+    pub fn embedded() -> Result<Model, ModelError> {
+        Model::parse(Storage::Static(EMBEDDED), EMBEDDED_NAME.to_owned())
+    }
+
+    /// Memory-maps and validates a model file.
+    pub fn open(path: &Path) -> crate::Result<Model> {
+        let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+        // SAFETY: the map is read-only; the one hazard is another process truncating the file
+        // while it is mapped (SIGBUS), the documented limit of memory-mapped models.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| crate::Error::io(path, e))?;
+        Model::parse(Storage::Mmap(map), path.display().to_string()).map_err(|e| e.at(path))
+    }
+
+    /// Validates a model held in memory.
+    pub fn from_bytes(bytes: Vec<u8>, name: &str) -> Result<Model, ModelError> {
+        Model::parse(Storage::Owned(bytes), name.to_owned())
+    }
+
+    fn parse(storage: Storage, name: String) -> Result<Model, ModelError> {
+        let bytes = storage.bytes();
+        if bytes.len() < MAGIC.len() || bytes[..8] != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        if bytes.len() < HEADER_LEN {
+            return Err(ModelError::Truncated {
+                expected: HEADER_LEN as u64,
+                actual: bytes.len() as u64,
+            });
+        }
+        let header = |i: usize| read_u32(&bytes[..HEADER_LEN], i);
+        let version = header(2);
+        if version != FORMAT_VERSION {
+            return Err(ModelError::UnsupportedVersion {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        let vocab_len = header(3) as usize;
+        let payload_len = u64::from(header(4)) | (u64::from(header(5)) << 32);
+        let expected = HEADER_LEN as u64 + payload_len;
+        if (bytes.len() as u64) < expected {
+            return Err(ModelError::Truncated {
+                expected,
+                actual: bytes.len() as u64,
+            });
+        }
+        let payload = &bytes[HEADER_LEN..expected as usize];
+        let stored = header(6);
+        let computed = crc32fast::hash(payload);
+        if stored != computed {
+            return Err(ModelError::Checksum { stored, computed });
+        }
+        let key_count = header(7) as usize;
+        let cand_count = header(8) as usize;
+        let bigram_bits = header(9);
+        let trigram_bits = header(10);
+        let meta_len = header(11) as usize;
+        if vocab_len < SPECIALS.len()
+            || vocab_len > MAX_VOCAB
+            || bigram_bits > 40
+            || trigram_bits > 40
+        {
+            return Err(ModelError::Malformed("header fields out of range".into()));
+        }
+
+        let mut at = HEADER_LEN;
+        let mut section = |len: usize| -> Result<Range<usize>, ModelError> {
+            let range = at..at + len;
+            at = (range.end + 7) & !7;
+            if range.end > expected as usize {
+                return Err(ModelError::Malformed("sections overrun the payload".into()));
+            }
+            Ok(range)
+        };
+        let vocab_offsets = section((vocab_len + 1) * 4)?;
+        let text_len = read_u32(&bytes[vocab_offsets.clone()], vocab_len) as usize;
+        let vocab_text = section(text_len)?;
+        let unigrams = section(vocab_len * 4)?;
+        let keys = section(key_count * 16)?;
+        let candidates = section(cand_count * 2)?;
+        let bigrams = section(8usize << bigram_bits)?;
+        let trigrams = section(8usize << trigram_bits)?;
+        let meta = section(meta_len)?;
+
+        let model = Model {
+            storage,
+            name,
+            vocab_len,
+            key_count,
+            bigram_bits,
+            trigram_bits,
+            vocab_offsets,
+            vocab_text,
+            unigrams,
+            keys,
+            candidates,
+            bigrams,
+            trigrams,
+            meta,
+        };
+        model.check_tables(cand_count)?;
+        Ok(model)
+    }
+
+    /// Checks the indexes the decoder follows without bounds checks of its own meaning: vocab
+    /// offsets, candidate ranges and candidate ids.
+    fn check_tables(&self, cand_count: usize) -> Result<(), ModelError> {
+        let bytes = self.storage.bytes();
+        let offsets = &bytes[self.vocab_offsets.clone()];
+        let text = &bytes[self.vocab_text.clone()];
+        let mut previous = 0;
+        for i in 0..=self.vocab_len {
+            let offset = read_u32(offsets, i) as usize;
+            if offset < previous || offset > text.len() {
+                return Err(ModelError::Malformed(
+                    "vocabulary offsets out of order".into(),
+                ));
+            }
+            previous = offset;
+        }
+        if std::str::from_utf8(text).is_err() {
+            return Err(ModelError::Malformed("vocabulary is not UTF-8".into()));
+        }
+        for (_, range) in self.keys() {
+            if range.end > cand_count {
+                return Err(ModelError::Malformed(
+                    "candidate range out of bounds".into(),
+                ));
+            }
+        }
+        let cands = &bytes[self.candidates.clone()];
+        if (0..cand_count).any(|i| read_u16(cands, i) as usize >= self.vocab_len) {
+            return Err(ModelError::Malformed("candidate id out of range".into()));
+        }
+        Ok(())
+    }
+
+    /// Where the model came from (`embedded:…` or a path).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn size_bytes(&self) -> usize {
+        self.storage.bytes().len()
+    }
+
+    pub fn vocab_len(&self) -> usize {
+        self.vocab_len
+    }
+
+    /// The syllable (or special token) with id `id`.
+    pub fn syllable(&self, id: u16) -> &str {
+        let bytes = self.storage.bytes();
+        let offsets = &bytes[self.vocab_offsets.clone()];
+        let text = &bytes[self.vocab_text.clone()];
+        let start = read_u32(offsets, id as usize) as usize;
+        let end = read_u32(offsets, id as usize + 1) as usize;
+        // Checked at load: offsets are ordered, in bounds, and the text is UTF-8 at syllable
+        // boundaries because the builder wrote whole strings.
+        std::str::from_utf8(&text[start..end]).unwrap_or("")
+    }
+
+    /// Every stripped form with its range in the candidate list.
+    pub fn keys(&self) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
+        let keys = &self.storage.bytes()[self.keys.clone()];
+        (0..self.key_count).map(move |i| {
+            let key = read_u64(keys, i * 2);
+            let first = read_u32(keys, i * 4 + 2) as usize;
+            let count = read_u32(keys, i * 4 + 3) as usize;
+            (key, first..first + count)
+        })
+    }
+
+    /// Candidate id number `index` of the candidate list.
+    pub fn candidate(&self, index: usize) -> u16 {
+        read_u16(&self.storage.bytes()[self.candidates.clone()], index)
+    }
+
+    pub fn lm(&self) -> LmView<'_> {
+        let bytes = self.storage.bytes();
+        LmView {
+            unigrams: &bytes[self.unigrams.clone()],
+            bigrams: &bytes[self.bigrams.clone()],
+            bigram_bits: self.bigram_bits,
+            trigrams: &bytes[self.trigrams.clone()],
+            trigram_bits: self.trigram_bits,
+        }
+    }
+
+    /// The build report stored with the model (sources, licenses, counts, build command).
+    pub fn meta(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.storage.bytes()[self.meta.clone()])
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// A fast hasher for the integer keys of the builder's count tables and the decoder's form map
+/// (the std SipHash costs more than the lookups it guards).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;

@@ -1,0 +1,192 @@
+//! Viterbi decoding of one segment over the trigram model. States are pairs (previous candidate,
+//! current candidate), so trigram transitions are exact; a beam keeps the cheapest `beam` states
+//! per position. Costs are integers (`-ln p` scaled), all buffers are reused between segments.
+
+use crate::model::format::{BOS, EOS, NONE};
+use crate::model::LmView;
+
+/// A decoding state at one position.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    cost: u32,
+    /// Candidate index at the previous position (`u16::MAX` before the first word).
+    prev: u16,
+    cur: u16,
+    /// Index of the predecessor state in `states`.
+    back: u32,
+    /// Backoff cost of the (previous, current) context.
+    backoff: u32,
+}
+
+/// Scratch buffers of the decoder.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    states: Vec<State>,
+    starts: Vec<usize>,
+    matrix: Vec<(u32, u32)>,
+    best: Vec<(u32, u32)>,
+    order: Vec<u32>,
+}
+
+const INF: u32 = u32::MAX;
+
+impl Decoder {
+    /// Chooses one candidate per position; `cands[ranges[i]]` are the candidate ids of position
+    /// `i`. Writes the chosen candidate indexes (into each position's range) to `path`.
+    pub fn decode(
+        &mut self,
+        lm: &LmView<'_>,
+        cands: &[u16],
+        ranges: &[(u32, u32)],
+        beam: usize,
+        path: &mut Vec<u16>,
+    ) {
+        path.clear();
+        let n = ranges.len();
+        if n == 0 {
+            return;
+        }
+        let cands_of = |i: usize| &cands[ranges[i].0 as usize..ranges[i].1 as usize];
+        self.states.clear();
+        self.starts.clear();
+        self.starts.push(0);
+        for (j, &w) in cands_of(0).iter().enumerate() {
+            let (cost, backoff) = lm
+                .bigram(BOS, w)
+                .unwrap_or_else(|| (lm.unigram(BOS).1 + lm.unigram(w).0, 0));
+            self.states.push(State {
+                cost,
+                prev: u16::MAX,
+                cur: j as u16,
+                back: u32::MAX,
+                backoff,
+            });
+        }
+        self.prune(0, beam);
+        for i in 1..n {
+            let prev_cands = cands_of(i - 1);
+            let cur_cands = cands_of(i);
+            let width = cur_cands.len();
+            self.matrix.clear();
+            for &v in prev_cands {
+                for &w in cur_cands {
+                    self.matrix.push(
+                        lm.bigram(v, w)
+                            .unwrap_or_else(|| (lm.unigram(v).1 + lm.unigram(w).0, 0)),
+                    );
+                }
+            }
+            self.best.clear();
+            self.best.resize(prev_cands.len() * width, (INF, 0));
+            let (from, to) = (self.starts[i - 1], self.states.len());
+            let before = if i >= 2 { Some(cands_of(i - 2)) } else { None };
+            for si in from..to {
+                let state = self.states[si];
+                let u = match (before, state.prev) {
+                    (Some(c), p) if p != u16::MAX => c[p as usize],
+                    _ => BOS,
+                };
+                let v = prev_cands[state.cur as usize];
+                let row = state.cur as usize * width;
+                for (b, &w) in cur_cands.iter().enumerate() {
+                    let step = lm
+                        .trigram(u, v, w)
+                        .unwrap_or_else(|| state.backoff + self.matrix[row + b].0);
+                    let cost = state.cost.saturating_add(step);
+                    let cell = &mut self.best[row + b];
+                    if cost < cell.0 {
+                        *cell = (cost, si as u32);
+                    }
+                }
+            }
+            self.starts.push(self.states.len());
+            for (cell, &(cost, back)) in self.best.iter().enumerate() {
+                if cost == INF {
+                    continue;
+                }
+                self.states.push(State {
+                    cost,
+                    prev: (cell / width) as u16,
+                    cur: (cell % width) as u16,
+                    back,
+                    backoff: self.matrix[cell].1,
+                });
+            }
+            self.prune(i, beam);
+        }
+        // Close the segment with </s> and trace back.
+        let last = cands_of(n - 1);
+        let before = if n >= 2 { Some(cands_of(n - 2)) } else { None };
+        let mut best = (INF, 0usize);
+        for si in self.starts[n - 1]..self.states.len() {
+            let state = self.states[si];
+            let u = match (before, state.prev) {
+                (Some(c), p) if p != u16::MAX => c[p as usize],
+                _ => BOS,
+            };
+            let cost = state
+                .cost
+                .saturating_add(lm.cost(u, last[state.cur as usize], EOS));
+            if cost < best.0 {
+                best = (cost, si);
+            }
+        }
+        path.resize(n, 0);
+        let mut si = best.1;
+        for i in (0..n).rev() {
+            let state = self.states[si];
+            path[i] = state.cur;
+            si = state.back as usize;
+        }
+    }
+
+    /// Keeps the `beam` cheapest states of position `i` (ties by order, so results are
+    /// deterministic).
+    fn prune(&mut self, i: usize, beam: usize) {
+        let from = self.starts[i];
+        if self.states.len() - from <= beam {
+            return;
+        }
+        self.order.clear();
+        self.order.extend(from as u32..self.states.len() as u32);
+        let states = &self.states;
+        self.order
+            .sort_unstable_by_key(|&s| (states[s as usize].cost, s));
+        self.order.truncate(beam);
+        self.order.sort_unstable();
+        for (k, &s) in self.order.iter().enumerate() {
+            self.states[from + k] = self.states[s as usize];
+        }
+        self.states.truncate(from + beam);
+    }
+}
+
+/// Cost of the trigrams that involve position `i` of `ids` when it holds `w`: the ones predicting
+/// `i`, `i + 1` and `i + 2` (`</s>` after the last). Comparing this between candidates gives
+/// their confidence given the chosen neighbours.
+pub fn local_cost(lm: &LmView<'_>, ids: &[u16], i: usize, w: u16) -> u32 {
+    let at = |j: isize| -> u16 {
+        if j == i as isize {
+            w
+        } else if j < -1 {
+            NONE
+        } else if j == -1 {
+            BOS
+        } else if j as usize >= ids.len() {
+            EOS
+        } else {
+            ids[j as usize]
+        }
+    };
+    let i = i as isize;
+    let mut total = 0;
+    for j in i..=(i + 2).min(ids.len() as isize) {
+        let (u, v, x) = (at(j - 2), at(j - 1), at(j));
+        total += if u == NONE {
+            lm.bigram_cost(v, x)
+        } else {
+            lm.cost(u, v, x)
+        };
+    }
+    total
+}

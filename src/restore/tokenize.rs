@@ -1,0 +1,152 @@
+//! Splitting text into the units the language model sees. The model builder and the decoder share
+//! this code, so the contexts counted in the corpus are exactly the contexts seen when decoding.
+//!
+//! A whitespace-separated chunk is stripped of leading and trailing punctuation; what is left is a
+//! word (letters only), a number (digits only) or anything else (codes such as `24-CTr/TU`, URLs,
+//! `QĐ-TTg`), which is copied through untouched. Letter runs joined by hyphens (`Rịa-Vũng`) are
+//! split into words when every part is a syllable. Punctuation and blank lines end a segment: the
+//! decoder restores each segment on its own, with sentence boundaries at both ends. A single line
+//! break does not, so a heading keeps the context of the line it wraps onto.
+
+/// What a token is to the language model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Other,
+}
+
+/// A token with byte offsets into the tokenized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+    /// A segment boundary precedes this token.
+    pub starts_segment: bool,
+}
+
+/// Appends the tokens of `text` to `out`. `is_syllable` decides whether a hyphenated letter run
+/// is split into words (`Rịa-Vũng`) or kept whole as a code (`KH-BTGTW`).
+pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<Token>) {
+    let mut boundary = true;
+    let mut newlines = 0;
+    let mut chunk_start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_whitespace() {
+            if let Some(start) = chunk_start.take() {
+                boundary = chunk(text, start, i, boundary, &is_syllable, out);
+                newlines = 0;
+            }
+            if c == '\n' {
+                newlines += 1;
+                if newlines >= 2 {
+                    boundary = true;
+                }
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(i);
+        }
+    }
+}
+
+/// Tokenizes one whitespace-free chunk; returns whether a boundary follows it.
+fn chunk(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut boundary: bool,
+    is_syllable: &impl Fn(&str) -> bool,
+    out: &mut Vec<Token>,
+) -> bool {
+    let s = &text[start..end];
+    let Some(core_start) = s.find(|c: char| c.is_alphanumeric()) else {
+        return true;
+    };
+    let core_end = s
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_alphanumeric())
+        .map_or(s.len(), |(i, c)| i + c.len_utf8());
+    if core_start > 0 {
+        boundary = true;
+    }
+    let core = &s[core_start..core_end];
+    let base = start + core_start;
+    let mut push = |from: usize, to: usize, kind: TokenKind, boundary: &mut bool| {
+        out.push(Token {
+            start: base + from,
+            end: base + to,
+            kind,
+            starts_segment: std::mem::take(boundary),
+        });
+    };
+    if core.chars().all(char::is_alphabetic) {
+        push(0, core.len(), TokenKind::Word, &mut boundary);
+    } else if core.chars().all(|c| c.is_ascii_digit()) {
+        push(0, core.len(), TokenKind::Number, &mut boundary);
+    } else if core
+        .split('-')
+        .all(|p| !p.is_empty() && p.chars().all(char::is_alphabetic) && is_syllable(p))
+    {
+        let mut from = 0;
+        for part in core.split('-') {
+            push(from, from + part.len(), TokenKind::Word, &mut boundary);
+            from += part.len() + 1;
+        }
+    } else {
+        push(0, core.len(), TokenKind::Other, &mut boundary);
+    }
+    core_end < s.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        tokenize(text, |w| w.len() < 5, &mut tokens);
+        tokens
+            .iter()
+            .map(|t| {
+                let mark = if t.starts_segment { "|" } else { "" };
+                format!("{mark}{}:{:?}", &text[t.start..t.end], t.kind)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_words_numbers_codes_and_segments() {
+        assert_eq!(
+            render("Căn cứ Kế hoạch số 156-KH/BTGTW ngày 14,\nva (tang) Ria-Vung KH-BTGTW\n\nmoi"),
+            [
+                "|Căn:Word",
+                "cứ:Word",
+                "Kế:Word",
+                "hoạch:Word",
+                "số:Word",
+                "156-KH/BTGTW:Other",
+                "ngày:Word",
+                "14:Number",
+                "|va:Word",
+                "|tang:Word",
+                "|Ria:Word",
+                "Vung:Word",
+                "KH-BTGTW:Other",
+                "|moi:Word",
+            ]
+        );
+    }
+
+    #[test]
+    fn single_line_break_keeps_the_segment() {
+        assert_eq!(
+            render("KE HOACH\ntang cuong"),
+            ["|KE:Word", "HOACH:Word", "tang:Word", "cuong:Word"]
+        );
+    }
+}
