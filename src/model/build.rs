@@ -243,29 +243,30 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
     drop(streams);
 
     let lm = Smoothed::estimate(&trigrams, vocab.len());
-    let mut bigram_entries: Vec<(u64, u64)> = Vec::new();
-    for (&key, &(count, cost)) in &lm.bigrams {
-        if count >= options.min_bigram_count || lm.contexts3.contains_key(&key) {
+    // Trigrams kept, sorted by key so each (u, v) context is one contiguous row.
+    let mut trigram_rows: Vec<(u64, u16)> = trigrams
+        .iter()
+        .filter(|&(&key, &count)| {
+            (key >> (2 * ID_BITS)) as u16 != NONE && count >= options.min_trigram_count
+        })
+        .map(|(&key, &count)| (key, lm.trigram_cost(key, count)))
+        .collect();
+    trigram_rows.sort_unstable();
+    let mut contexts: Vec<u64> = trigram_rows.iter().map(|&(k, _)| k >> ID_BITS).collect();
+    contexts.dedup();
+    // Bigrams kept: frequent ones and every context of a kept trigram (its row hangs off it).
+    let mut bigram_rows: Vec<(u64, u16, u16)> = lm
+        .bigrams
+        .iter()
+        .filter(|&(key, &(count, _))| {
+            count >= options.min_bigram_count || contexts.binary_search(key).is_ok()
+        })
+        .map(|(&key, &(_, cost))| {
             let backoff = lm.contexts3.get(&key).map_or(0, |c| c.backoff_cost);
-            bigram_entries.push((
-                key,
-                key | (u64::from(cost) << 28) | (u64::from(backoff) << 44),
-            ));
-        }
-    }
-    bigram_entries.sort_unstable();
-    let mut trigram_entries: Vec<(u64, u64)> = Vec::new();
-    for (&key, &count) in &trigrams {
-        let u = (key >> (2 * ID_BITS)) as u16;
-        if u == NONE || count < options.min_trigram_count {
-            continue;
-        }
-        let cost = lm.trigram_cost(key, count);
-        trigram_entries.push((key, key | (u64::from(cost) << 42)));
-    }
-    trigram_entries.sort_unstable();
-    let (bigram_bits, bigram_slots) = build_table(&bigram_entries, BIGRAM_KEY_MASK);
-    let (trigram_bits, trigram_slots) = build_table(&trigram_entries, TRIGRAM_KEY_MASK);
+            (key, cost, backoff)
+        })
+        .collect();
+    bigram_rows.sort_unstable();
 
     // Stripped form → candidates, most frequent first (ids are already in frequency order).
     let mut by_key: BTreeMap<u64, Vec<u16>> = BTreeMap::new();
@@ -285,8 +286,8 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         vocabulary: vocab.len() - SPECIALS.len(),
         stripped_forms: by_key.len(),
         candidates: by_key.values().map(Vec::len).sum(),
-        bigrams: bigram_entries.len(),
-        trigrams: trigram_entries.len(),
+        bigrams: bigram_rows.len(),
+        trigrams: trigram_rows.len(),
         discounts: [lm.discounts2, lm.discounts3],
         smoothing: "interpolated modified Kneser-Ney, count cutoffs",
         tone_style: "new (hòa, thủy)",
@@ -298,8 +299,8 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         &vocab,
         &lm.unigrams,
         &by_key,
-        (bigram_bits, &bigram_slots),
-        (trigram_bits, &trigram_slots),
+        &bigram_rows,
+        &trigram_rows,
         &report,
     );
     Ok((bytes, report))
@@ -474,8 +475,8 @@ fn write(
     vocab: &[String],
     unigrams: &[(u16, u16)],
     by_key: &BTreeMap<u64, Vec<u16>>,
-    bigrams: (u32, &[u64]),
-    trigrams: (u32, &[u64]),
+    bigrams: &[(u64, u16, u16)],
+    trigrams: &[(u64, u16)],
     report: &BuildReport,
 ) -> Vec<u8> {
     let mut payload = Vec::new();
@@ -506,9 +507,36 @@ fn write(
         payload.extend_from_slice(&id.to_le_bytes());
     }
     pad(&mut payload);
-    for slot in bigrams.1.iter().chain(trigrams.1) {
-        payload.extend_from_slice(&slot.to_le_bytes());
+    // Bigram row starts per left word.
+    let mut at = 0usize;
+    for v in 0..=vocab.len() as u64 {
+        while at < bigrams.len() && bigrams[at].0 >> ID_BITS < v {
+            at += 1;
+        }
+        payload.extend_from_slice(&(at as u32).to_le_bytes());
     }
+    pad(&mut payload);
+    // Bigram entries, then a sentinel closing the last trigram row.
+    let mut tri = 0usize;
+    for &(key, cost, backoff) in bigrams {
+        while tri < trigrams.len() && trigrams[tri].0 >> ID_BITS < key {
+            tri += 1;
+        }
+        let w = (key & ((1 << ID_BITS) - 1)) as u16;
+        for field in [w, cost, backoff, 0] {
+            payload.extend_from_slice(&field.to_le_bytes());
+        }
+        payload.extend_from_slice(&(tri as u32).to_le_bytes());
+    }
+    payload.extend_from_slice(&[0u8; 8]);
+    payload.extend_from_slice(&(trigrams.len() as u32).to_le_bytes());
+    pad(&mut payload);
+    for &(key, cost) in trigrams {
+        let w = (key & ((1 << ID_BITS) - 1)) as u16;
+        payload.extend_from_slice(&w.to_le_bytes());
+        payload.extend_from_slice(&cost.to_le_bytes());
+    }
+    pad(&mut payload);
     let meta = serde_json::to_vec_pretty(report).unwrap_or_default();
     payload.extend_from_slice(&meta);
 
@@ -522,8 +550,8 @@ fn write(
         crc32fast::hash(&payload),
         by_key.len() as u32,
         first,
-        bigrams.0,
-        trigrams.0,
+        bigrams.len() as u32,
+        trigrams.len() as u32,
         meta.len() as u32,
     ] {
         out.extend_from_slice(&field.to_le_bytes());

@@ -9,8 +9,8 @@
 //!  24  crc32            u32   of the payload
 //!  28  key_count        u32   stripped forms
 //!  32  cand_count       u32   candidate ids over all stripped forms
-//!  36  bigram_bits      u32   log2 of the bigram slots
-//!  40  trigram_bits     u32   log2 of the trigram slots
+//!  36  bigram_count     u32
+//!  40  trigram_count    u32
 //!  44  meta_len         u32   JSON build report at the end of the payload
 //!  48  reserved (16 zero bytes)
 //! payload, each section padded to 8 bytes:
@@ -19,14 +19,20 @@
 //!   unigrams        vocab_len × u32: cost (u16) | backoff cost of the context (u16) << 16
 //!   keys            key_count × (u64 packed ASCII stripped form, u32 first candidate, u32 count),
 //!                   sorted by key
-//!   candidates      cand_count × u16 ids, most frequent first
-//!   bigram slots    u64: v << 14 | w, cost << 28, backoff cost of the (v, w) context << 44
-//!   trigram slots   u64: u << 28 | v << 14 | w, cost << 42
+//!   candidates      cand_count × u16 ids, ascending (= most frequent first)
+//!   bigram rows     (vocab_len + 1) × u32: the bigrams with left word v are entries
+//!                   rows[v]..rows[v + 1]
+//!   bigrams         (bigram_count + 1) × 12 bytes, sorted by (v, w):
+//!                   w u16, cost u16, backoff cost of the (v, w) context u16, trigram row start
+//!                   u32 (the row of (v, w) ends where the next entry's starts; a sentinel
+//!                   entry closes the last row)
+//!   trigrams        trigram_count × (w u16, cost u16), sorted by (u, v, w)
 //!   meta            JSON
 //! ```
 //!
-//! Costs are `-ln p × COST_SCALE` rounded; slots are open-addressing tables (linear probing from
-//! [`slot_hash`], 0 = empty) read in place, so a memory-mapped model needs no parsing.
+//! Costs are `-ln p × COST_SCALE` rounded. Every context is a contiguous sorted row, so the
+//! decoder finds a state's continuations with one cache miss and binary searches, and a
+//! memory-mapped model is read in place without parsing.
 //!
 //! History: version 1 is the first format.
 
@@ -53,15 +59,6 @@ pub fn trigram_key(u: u16, v: u16, w: u16) -> u64 {
     (u64::from(u) << (2 * ID_BITS)) | bigram_key(v, w)
 }
 
-pub const BIGRAM_KEY_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
-pub const TRIGRAM_KEY_MASK: u64 = (1 << (3 * ID_BITS)) - 1;
-
-/// Home slot of `key` in a table of `1 << bits` slots (Fibonacci hashing).
-#[inline]
-pub fn slot_hash(key: u64, bits: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
-}
-
 /// Packs a stripped form of up to 8 ASCII bytes into a key; `None` when longer.
 pub fn pack_key(form: &[u8]) -> Option<u64> {
     if form.len() > 8 {
@@ -70,14 +67,6 @@ pub fn pack_key(form: &[u8]) -> Option<u64> {
     let mut bytes = [0u8; 8];
     bytes[..form.len()].copy_from_slice(form);
     Some(u64::from_le_bytes(bytes))
-}
-
-pub fn unpack_key(key: u64) -> String {
-    key.to_le_bytes()
-        .iter()
-        .take_while(|&&b| b != 0)
-        .map(|&b| b as char)
-        .collect()
 }
 
 /// Reads the `index`-th little-endian u64 of `bytes`.
@@ -100,40 +89,30 @@ pub fn read_u16(bytes: &[u8], index: usize) -> u16 {
     u16::from_le_bytes([bytes[index * 2], bytes[index * 2 + 1]])
 }
 
-/// Builds an open-addressing table of `1 << bits` slots from `(key, slot)` pairs (the slot holds
-/// the key in its low bits).
-pub fn build_table(entries: &[(u64, u64)], key_mask: u64) -> (u32, Vec<u64>) {
-    let mut bits = 4;
-    // Keep the load factor at or below 0.75 so probes stay short.
-    while (1usize << bits) * 3 < entries.len() * 4 {
-        bits += 1;
-    }
-    let mask = (1usize << bits) - 1;
-    let mut slots = vec![0u64; 1 << bits];
-    for &(key, slot) in entries {
-        let mut at = slot_hash(key, bits);
-        while slots[at] != 0 {
-            debug_assert_ne!(slots[at] & key_mask, key, "duplicate n-gram");
-            at = (at + 1) & mask;
-        }
-        slots[at] = slot;
-    }
-    (bits, slots)
-}
+pub const BIGRAM_KEY_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
 
-/// Finds the slot of `key` in a table read in place.
+pub const BIGRAM_ENTRY: usize = 12;
+pub const TRIGRAM_ENTRY: usize = 4;
+
+/// Binary search for `w` among the fixed-size entries `rows` (each starting with its u16 word);
+/// returns the entry's index.
 #[inline]
-pub fn probe(table: &[u8], bits: u32, key: u64, key_mask: u64) -> Option<u64> {
-    let mask = (1usize << bits) - 1;
-    let mut at = slot_hash(key, bits);
-    loop {
-        let slot = read_u64(table, at);
-        if slot == 0 {
-            return None;
+pub fn find_in_row(
+    entries: &[u8],
+    entry: usize,
+    row: std::ops::Range<usize>,
+    w: u16,
+) -> Option<usize> {
+    let (mut lo, mut hi) = (row.start, row.end);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let at = mid * entry;
+        let word = u16::from_le_bytes([entries[at], entries[at + 1]]);
+        match word.cmp(&w) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(mid),
         }
-        if slot & key_mask == key {
-            return Some(slot);
-        }
-        at = (at + 1) & mask;
     }
+    None
 }

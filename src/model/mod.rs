@@ -72,13 +72,12 @@ pub struct Model {
     name: String,
     vocab_len: usize,
     key_count: usize,
-    bigram_bits: u32,
-    trigram_bits: u32,
     vocab_offsets: Range<usize>,
     vocab_text: Range<usize>,
     unigrams: Range<usize>,
     keys: Range<usize>,
     candidates: Range<usize>,
+    bigram_rows: Range<usize>,
     bigrams: Range<usize>,
     trigrams: Range<usize>,
     meta: Range<usize>,
@@ -88,10 +87,17 @@ pub struct Model {
 #[derive(Debug, Clone, Copy)]
 pub struct LmView<'a> {
     unigrams: &'a [u8],
+    bigram_rows: &'a [u8],
     bigrams: &'a [u8],
-    bigram_bits: u32,
     trigrams: &'a [u8],
-    trigram_bits: u32,
+}
+
+/// A stored bigram: its cost, the backoff cost of it as a context, and its trigram row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bigram {
+    pub cost: u32,
+    pub backoff: u32,
+    pub row: (u32, u32),
 }
 
 impl LmView<'_> {
@@ -102,54 +108,50 @@ impl LmView<'_> {
         (entry & 0xFFFF, entry >> 16)
     }
 
-    /// Cost of `w` after `v` and backoff cost of the `(v, w)` context, if the bigram is stored.
+    /// The bigram `v w`, if stored.
     #[inline]
-    pub fn bigram(&self, v: u16, w: u16) -> Option<(u32, u32)> {
-        probe(
-            self.bigrams,
-            self.bigram_bits,
-            bigram_key(v, w),
-            BIGRAM_KEY_MASK,
-        )
-        .map(|slot| {
-            (
-                ((slot >> 28) & 0xFFFF) as u32,
-                ((slot >> 44) & 0xFFFF) as u32,
-            )
+    pub fn bigram(&self, v: u16, w: u16) -> Option<Bigram> {
+        let row = read_u32(self.bigram_rows, v as usize) as usize
+            ..read_u32(self.bigram_rows, v as usize + 1) as usize;
+        let e = find_in_row(self.bigrams, BIGRAM_ENTRY, row, w)?;
+        let at = e * BIGRAM_ENTRY;
+        let b = &self.bigrams[at..at + 2 * BIGRAM_ENTRY];
+        let field = |i: usize| u32::from(u16::from_le_bytes([b[i], b[i + 1]]));
+        let start = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        Some(Bigram {
+            cost: field(2),
+            backoff: field(4),
+            row: (start(8), start(BIGRAM_ENTRY + 8)),
         })
     }
 
-    /// Cost of `w` after `v`, backing off to the unigram.
+    /// Cost of `w` after `v` and the bigram as a context (backoff 0, empty row when unseen).
     #[inline]
-    pub fn bigram_cost(&self, v: u16, w: u16) -> u32 {
-        match self.bigram(v, w) {
-            Some((cost, _)) => cost,
-            None => self.unigram(v).1 + self.unigram(w).0,
-        }
+    pub fn bigram_or_backoff(&self, v: u16, w: u16) -> Bigram {
+        self.bigram(v, w).unwrap_or_else(|| Bigram {
+            cost: self.unigram(v).1 + self.unigram(w).0,
+            backoff: 0,
+            row: (0, 0),
+        })
     }
 
-    /// Backoff cost of the `(u, v)` context (0 when unseen).
+    /// Cost of `w` in the trigram row of a context, if stored.
     #[inline]
-    pub fn context_backoff(&self, u: u16, v: u16) -> u32 {
-        self.bigram(u, v).map_or(0, |(_, backoff)| backoff)
-    }
-
-    /// Cost of `w` after `u v` if that trigram is stored.
-    #[inline]
-    pub fn trigram(&self, u: u16, v: u16, w: u16) -> Option<u32> {
-        probe(
+    pub fn trigram(&self, row: (u32, u32), w: u16) -> Option<u32> {
+        let e = find_in_row(
             self.trigrams,
-            self.trigram_bits,
-            trigram_key(u, v, w),
-            TRIGRAM_KEY_MASK,
-        )
-        .map(|slot| ((slot >> 42) & 0xFFFF) as u32)
+            TRIGRAM_ENTRY,
+            row.0 as usize..row.1 as usize,
+            w,
+        )?;
+        Some(u32::from(read_u16(self.trigrams, e * 2 + 1)))
     }
 
-    /// Full trigram cost with backoff.
+    /// Full trigram cost of `w` after `u v`, with backoff.
     pub fn cost(&self, u: u16, v: u16, w: u16) -> u32 {
-        self.trigram(u, v, w)
-            .unwrap_or_else(|| self.context_backoff(u, v) + self.bigram_cost(v, w))
+        let context = self.bigram_or_backoff(u, v);
+        self.trigram(context.row, w)
+            .unwrap_or_else(|| context.backoff + self.bigram_or_backoff(v, w).cost)
     }
 }
 
@@ -209,14 +211,10 @@ impl Model {
         }
         let key_count = header(7) as usize;
         let cand_count = header(8) as usize;
-        let bigram_bits = header(9);
-        let trigram_bits = header(10);
+        let bigram_count = header(9) as usize;
+        let trigram_count = header(10) as usize;
         let meta_len = header(11) as usize;
-        if vocab_len < SPECIALS.len()
-            || vocab_len > MAX_VOCAB
-            || bigram_bits > 40
-            || trigram_bits > 40
-        {
+        if vocab_len < SPECIALS.len() || vocab_len > MAX_VOCAB {
             return Err(ModelError::Malformed("header fields out of range".into()));
         }
 
@@ -235,8 +233,9 @@ impl Model {
         let unigrams = section(vocab_len * 4)?;
         let keys = section(key_count * 16)?;
         let candidates = section(cand_count * 2)?;
-        let bigrams = section(8usize << bigram_bits)?;
-        let trigrams = section(8usize << trigram_bits)?;
+        let bigram_rows = section((vocab_len + 1) * 4)?;
+        let bigrams = section((bigram_count + 1) * BIGRAM_ENTRY)?;
+        let trigrams = section(trigram_count * TRIGRAM_ENTRY)?;
         let meta = section(meta_len)?;
 
         let model = Model {
@@ -244,24 +243,28 @@ impl Model {
             name,
             vocab_len,
             key_count,
-            bigram_bits,
-            trigram_bits,
             vocab_offsets,
             vocab_text,
             unigrams,
             keys,
             candidates,
+            bigram_rows,
             bigrams,
             trigrams,
             meta,
         };
-        model.check_tables(cand_count)?;
+        model.check_tables(cand_count, bigram_count, trigram_count)?;
         Ok(model)
     }
 
     /// Checks the indexes the decoder follows without bounds checks of its own meaning: vocab
     /// offsets, candidate ranges and candidate ids.
-    fn check_tables(&self, cand_count: usize) -> Result<(), ModelError> {
+    fn check_tables(
+        &self,
+        cand_count: usize,
+        bigram_count: usize,
+        trigram_count: usize,
+    ) -> Result<(), ModelError> {
         let bytes = self.storage.bytes();
         let offsets = &bytes[self.vocab_offsets.clone()];
         let text = &bytes[self.vocab_text.clone()];
@@ -288,6 +291,22 @@ impl Model {
         let cands = &bytes[self.candidates.clone()];
         if (0..cand_count).any(|i| read_u16(cands, i) as usize >= self.vocab_len) {
             return Err(ModelError::Malformed("candidate id out of range".into()));
+        }
+        let rows = &bytes[self.bigram_rows.clone()];
+        let bigrams = &bytes[self.bigrams.clone()];
+        let ascending = |len: usize, at: &dyn Fn(usize) -> usize, limit: usize| {
+            (0..len).all(|i| at(i) <= limit && (i == 0 || at(i - 1) <= at(i)))
+        };
+        if !ascending(
+            self.vocab_len + 1,
+            &|i| read_u32(rows, i) as usize,
+            bigram_count,
+        ) {
+            return Err(ModelError::Malformed("bigram rows out of order".into()));
+        }
+        let tri_start = |i: usize| read_u32(bigrams, i * 3 + 2) as usize;
+        if !ascending(bigram_count + 1, &tri_start, trigram_count) {
+            return Err(ModelError::Malformed("trigram rows out of order".into()));
         }
         Ok(())
     }
@@ -337,10 +356,9 @@ impl Model {
         let bytes = self.storage.bytes();
         LmView {
             unigrams: &bytes[self.unigrams.clone()],
+            bigram_rows: &bytes[self.bigram_rows.clone()],
             bigrams: &bytes[self.bigrams.clone()],
-            bigram_bits: self.bigram_bits,
             trigrams: &bytes[self.trigrams.clone()],
-            trigram_bits: self.trigram_bits,
         }
     }
 

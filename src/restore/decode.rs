@@ -3,19 +3,18 @@
 //! per position. Costs are integers (`-ln p` scaled), all buffers are reused between segments.
 
 use crate::model::format::{BOS, EOS, NONE};
-use crate::model::LmView;
+use crate::model::{Bigram, LmView};
 
 /// A decoding state at one position.
 #[derive(Debug, Clone, Copy)]
 struct State {
     cost: u32,
-    /// Candidate index at the previous position (`u16::MAX` before the first word).
-    prev: u16,
     cur: u16,
     /// Index of the predecessor state in `states`.
     back: u32,
-    /// Backoff cost of the (previous, current) context.
+    /// The (previous, current) context: backoff cost and trigram row.
     backoff: u32,
+    row: (u32, u32),
 }
 
 /// Scratch buffers of the decoder.
@@ -23,7 +22,7 @@ struct State {
 pub struct Decoder {
     states: Vec<State>,
     starts: Vec<usize>,
-    matrix: Vec<(u32, u32)>,
+    matrix: Vec<Bigram>,
     best: Vec<(u32, u32)>,
     order: Vec<u32>,
 }
@@ -51,15 +50,13 @@ impl Decoder {
         self.starts.clear();
         self.starts.push(0);
         for (j, &w) in cands_of(0).iter().enumerate() {
-            let (cost, backoff) = lm
-                .bigram(BOS, w)
-                .unwrap_or_else(|| (lm.unigram(BOS).1 + lm.unigram(w).0, 0));
+            let bigram = lm.bigram_or_backoff(BOS, w);
             self.states.push(State {
-                cost,
-                prev: u16::MAX,
+                cost: bigram.cost,
                 cur: j as u16,
                 back: u32::MAX,
-                backoff,
+                backoff: bigram.backoff,
+                row: bigram.row,
             });
         }
         self.prune(0, beam);
@@ -70,28 +67,19 @@ impl Decoder {
             self.matrix.clear();
             for &v in prev_cands {
                 for &w in cur_cands {
-                    self.matrix.push(
-                        lm.bigram(v, w)
-                            .unwrap_or_else(|| (lm.unigram(v).1 + lm.unigram(w).0, 0)),
-                    );
+                    self.matrix.push(lm.bigram_or_backoff(v, w));
                 }
             }
             self.best.clear();
             self.best.resize(prev_cands.len() * width, (INF, 0));
             let (from, to) = (self.starts[i - 1], self.states.len());
-            let before = if i >= 2 { Some(cands_of(i - 2)) } else { None };
             for si in from..to {
                 let state = self.states[si];
-                let u = match (before, state.prev) {
-                    (Some(c), p) if p != u16::MAX => c[p as usize],
-                    _ => BOS,
-                };
-                let v = prev_cands[state.cur as usize];
                 let row = state.cur as usize * width;
                 for (b, &w) in cur_cands.iter().enumerate() {
                     let step = lm
-                        .trigram(u, v, w)
-                        .unwrap_or_else(|| state.backoff + self.matrix[row + b].0);
+                        .trigram(state.row, w)
+                        .unwrap_or_else(|| state.backoff + self.matrix[row + b].cost);
                     let cost = state.cost.saturating_add(step);
                     let cell = &mut self.best[row + b];
                     if cost < cell.0 {
@@ -106,27 +94,23 @@ impl Decoder {
                 }
                 self.states.push(State {
                     cost,
-                    prev: (cell / width) as u16,
                     cur: (cell % width) as u16,
                     back,
-                    backoff: self.matrix[cell].1,
+                    backoff: self.matrix[cell].backoff,
+                    row: self.matrix[cell].row,
                 });
             }
             self.prune(i, beam);
         }
         // Close the segment with </s> and trace back.
         let last = cands_of(n - 1);
-        let before = if n >= 2 { Some(cands_of(n - 2)) } else { None };
         let mut best = (INF, 0usize);
         for si in self.starts[n - 1]..self.states.len() {
             let state = self.states[si];
-            let u = match (before, state.prev) {
-                (Some(c), p) if p != u16::MAX => c[p as usize],
-                _ => BOS,
-            };
-            let cost = state
-                .cost
-                .saturating_add(lm.cost(u, last[state.cur as usize], EOS));
+            let step = lm.trigram(state.row, EOS).unwrap_or_else(|| {
+                state.backoff + lm.bigram_or_backoff(last[state.cur as usize], EOS).cost
+            });
+            let cost = state.cost.saturating_add(step);
             if cost < best.0 {
                 best = (cost, si);
             }
@@ -183,7 +167,7 @@ pub fn local_cost(lm: &LmView<'_>, ids: &[u16], i: usize, w: u16) -> u32 {
     for j in i..=(i + 2).min(ids.len() as isize) {
         let (u, v, x) = (at(j - 2), at(j - 1), at(j));
         total += if u == NONE {
-            lm.bigram_cost(v, x)
+            lm.bigram_or_backoff(v, x).cost
         } else {
             lm.cost(u, v, x)
         };
