@@ -25,9 +25,19 @@ pub struct Decoder {
     matrix: Vec<Bigram>,
     best: Vec<(u32, u32)>,
     order: Vec<u32>,
+    /// Direct-mapped cache of bigram lookups: running text repeats a few thousand pairs, and a
+    /// hit spares a binary search in a long row.
+    cache: Vec<(u32, Bigram)>,
 }
 
+const CACHE_BITS: u32 = 13;
+
 const INF: u32 = u32::MAX;
+const UNFILLED: Bigram = Bigram {
+    cost: INF,
+    backoff: INF,
+    row: (0, 0),
+};
 
 impl Decoder {
     /// Chooses one candidate per position; `cands[ranges[i]]` are the candidate ids of position
@@ -64,18 +74,21 @@ impl Decoder {
             let prev_cands = cands_of(i - 1);
             let cur_cands = cands_of(i);
             let width = cur_cands.len();
+            // Bigram rows are filled only for the previous candidates that survived the beam.
             self.matrix.clear();
-            for &v in prev_cands {
-                for &w in cur_cands {
-                    self.matrix.push(lm.bigram_or_backoff(v, w));
-                }
-            }
+            self.matrix.resize(prev_cands.len() * width, UNFILLED);
             self.best.clear();
             self.best.resize(prev_cands.len() * width, (INF, 0));
             let (from, to) = (self.starts[i - 1], self.states.len());
             for si in from..to {
                 let state = self.states[si];
                 let row = state.cur as usize * width;
+                if self.matrix[row] == UNFILLED {
+                    let v = prev_cands[state.cur as usize];
+                    for (b, &w) in cur_cands.iter().enumerate() {
+                        self.matrix[row + b] = cached_bigram(&mut self.cache, lm, v, w);
+                    }
+                }
                 for (b, &w) in cur_cands.iter().enumerate() {
                     let step = lm
                         .trigram(state.row, w)
@@ -134,8 +147,9 @@ impl Decoder {
         self.order.clear();
         self.order.extend(from as u32..self.states.len() as u32);
         let states = &self.states;
+        // Keys are unique (cost, index) pairs, so the selection is deterministic.
         self.order
-            .sort_unstable_by_key(|&s| (states[s as usize].cost, s));
+            .select_nth_unstable_by_key(beam - 1, |&s| (states[s as usize].cost, s));
         self.order.truncate(beam);
         self.order.sort_unstable();
         for (k, &s) in self.order.iter().enumerate() {
@@ -143,6 +157,19 @@ impl Decoder {
         }
         self.states.truncate(from + beam);
     }
+}
+
+fn cached_bigram(cache: &mut Vec<(u32, Bigram)>, lm: &LmView<'_>, v: u16, w: u16) -> Bigram {
+    if cache.is_empty() {
+        cache.resize(1 << CACHE_BITS, (u32::MAX, UNFILLED));
+    }
+    let key = (u32::from(v) << 16) | u32::from(w);
+    let slot = (key.wrapping_mul(0x9E37_79B9) >> (32 - CACHE_BITS)) as usize;
+    let entry = &mut cache[slot];
+    if entry.0 != key {
+        *entry = (key, lm.bigram_or_backoff(v, w));
+    }
+    entry.1
 }
 
 /// Cost of the trigrams that involve position `i` of `ids` when it holds `w`: the ones predicting
