@@ -5,8 +5,10 @@ use std::path::Path;
 use crate::document::{OffsetMap, RawText, SpanMapper};
 use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested};
+use crate::restore::{RestoreOptions, Restorer};
 use crate::schema::{
-    DocumentRecord, LineRecord, PageRecord, SourceRecord, TextRecord, OFFSET_UNIT, SCHEMA_VERSION,
+    DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
+    TokenRecord, OFFSET_UNIT, SCHEMA_VERSION,
 };
 use crate::text::{self, NormalizeOptions};
 
@@ -16,17 +18,31 @@ use crate::text::{self, NormalizeOptions};
 pub struct PipelineOptions {
     pub ingest: IngestOptions,
     pub normalize: NormalizeOptions,
+    /// Diacritic restoration with the embedded model; `None` leaves the text as normalized.
+    pub restore: Option<RestoreOptions>,
 }
 
 /// The configured pipeline, shared read-only by all worker threads.
 #[derive(Debug, Clone, Default)]
 pub struct Pipeline {
     options: PipelineOptions,
+    restorer: Option<std::sync::Arc<Restorer>>,
+    /// Why restoration was asked for but is unavailable (reported as a warning per document).
+    restore_error: Option<String>,
 }
 
 impl Pipeline {
     pub fn new(options: PipelineOptions) -> Self {
-        Pipeline { options }
+        let (restorer, restore_error) = match options.restore.map(|_| Restorer::embedded()) {
+            Some(Ok(restorer)) => (Some(std::sync::Arc::new(restorer)), None),
+            Some(Err(error)) => (None, Some(format!("restoration skipped: {error}"))),
+            None => (None, None),
+        };
+        Pipeline {
+            options,
+            restorer,
+            restore_error,
+        }
     }
 
     pub fn options(&self) -> &PipelineOptions {
@@ -43,9 +59,37 @@ impl Pipeline {
     pub fn process_ingested(&self, ingested: Ingested, display_path: &str) -> DocumentRecord {
         let encoding = ingested.encoding.unwrap_or(crate::text::Encoding::Utf8);
         let normalized = text::normalize(&ingested.raw.text, encoding, &self.options.normalize);
-        let content = normalized.text;
+        let mut content = normalized.text;
+        // Restoration only changes marks, one character for one, so the offset map stays.
         let to_raw: OffsetMap = normalized.to_raw;
-        let _spans = SpanMapper::new(&to_raw, &ingested.raw);
+        let spans = SpanMapper::new(&to_raw, &ingested.raw);
+        let restoration = match (&self.restorer, &self.options.restore) {
+            (Some(restorer), Some(options)) => {
+                let restored = restorer.new_worker().restore(&content, options);
+                content = restored.text;
+                Some(RestorationRecord {
+                    input_kind: restored.input_kind.unwrap_or(options.input_kind),
+                    model: restorer.model().name().to_owned(),
+                    tokens_changed: restored
+                        .tokens
+                        .iter()
+                        .filter(|t| t.input != t.output)
+                        .count(),
+                    tokens: restored
+                        .tokens
+                        .into_iter()
+                        .map(|t| TokenRecord {
+                            span: spans.span(t.output_start, t.output_end),
+                            input: t.input,
+                            output: t.output,
+                            confidence: t.confidence,
+                            alternatives: t.alternatives,
+                        })
+                        .collect(),
+                })
+            }
+            _ => None,
+        };
 
         DocumentRecord {
             schema_version: SCHEMA_VERSION,
@@ -58,12 +102,16 @@ impl Pipeline {
                 content,
                 stages: normalized.stages,
             },
-            restoration: None,
+            restoration,
             document: None,
             dates: Vec::new(),
             references: Vec::new(),
             entities: Vec::new(),
-            warnings: ingested.warnings,
+            warnings: ingested
+                .warnings
+                .into_iter()
+                .chain(self.restore_error.clone())
+                .collect(),
         }
     }
 }

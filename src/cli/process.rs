@@ -16,6 +16,7 @@ use super::{EXIT_OK, EXIT_SOME_FAILED};
 use vanban::error::Error;
 use vanban::ingest::{self, Input};
 use vanban::pipeline::{Pipeline, PipelineOptions};
+use vanban::restore::RestoreOptions;
 use vanban::schema::{DocumentRecord, ErrorRecord, Message, SummaryRecord, SCHEMA_VERSION};
 use vanban::text::ToneStyle;
 
@@ -47,6 +48,10 @@ pub struct ProcessArgs {
     #[arg(long)]
     keep_lines: bool,
 
+    /// Leave diacritics as they are (no restoration of stripped or partly stripped text).
+    #[arg(long)]
+    no_restore: bool,
+
     /// Tesseract language(s) for images and scanned PDFs.
     #[arg(long, default_value = "vie", value_name = "LANG")]
     lang: String,
@@ -65,6 +70,10 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
     options.ingest.ocr_language = args.lang.clone();
     options.normalize.tone_style = args.tone;
     options.normalize.join_lines = !args.keep_lines;
+    options.restore = (!args.no_restore).then(|| RestoreOptions {
+        tone_style: args.tone,
+        ..RestoreOptions::default()
+    });
     let pipeline = Pipeline::new(options);
 
     let stdout = io::stdout();
