@@ -1,0 +1,190 @@
+//! Restoration outputs on fixed inputs and the invariants every output keeps.
+
+use proptest::prelude::*;
+use vanban::restore::{InputKind, RestoreOptions, Restorer};
+use vanban::text::{strip_diacritics, ToneStyle};
+
+fn restorer() -> &'static Restorer {
+    static RESTORER: std::sync::OnceLock<Restorer> = std::sync::OnceLock::new();
+    RESTORER.get_or_init(|| Restorer::embedded().expect("embedded model"))
+}
+
+fn restore(text: &str) -> String {
+    restorer().restore_text(text, &RestoreOptions::default())
+}
+
+#[test]
+fn restores_the_issue_example() {
+    assert_eq!(
+        restore("tang cuong cong tac chi dao"),
+        "tăng cường công tác chỉ đạo"
+    );
+}
+
+#[test]
+fn keeps_case_codes_punctuation_and_spacing() {
+    let input = "KE HOACH\n\nCan cu Ke hoach so 156-KH/BTGTW ngay 14/6/2022,  QĐ-TTg  cua  Ban Thuong vu Tinh uy.\thttp://x.vn/a";
+    assert_eq!(
+        restore(input),
+        "KẾ HOẠCH\n\nCăn cứ Kế hoạch số 156-KH/BTGTW ngày 14/6/2022,  QĐ-TTg  của  Ban Thường vụ Tỉnh ủy.\thttp://x.vn/a"
+    );
+}
+
+#[test]
+fn keeps_accented_syllables_and_foreign_words() {
+    assert_eq!(restore("Tỉnh uỷ va Facebook"), "Tỉnh ủy và Facebook");
+}
+
+#[test]
+fn old_tone_style_on_request() {
+    let options = RestoreOptions {
+        tone_style: ToneStyle::Old,
+        ..RestoreOptions::default()
+    };
+    assert_eq!(
+        restorer().restore_text("Tinh uy hoa binh", &options),
+        "Tỉnh uỷ hoà bình"
+    );
+}
+
+#[test]
+fn ocr_eng_input_ignores_stray_marks() {
+    let options = RestoreOptions {
+        input_kind: InputKind::OcrEng,
+        ..RestoreOptions::default()
+    };
+    assert_eq!(
+        restorer().restore_text("tàng cuòng cong tac", &options),
+        "tăng cường công tác"
+    );
+}
+
+#[test]
+fn details_report_changed_tokens_with_offsets_and_alternatives() {
+    let text = "Số 5: ket qua";
+    let restored = restorer().restore_detailed(text, &RestoreOptions::default());
+    assert_eq!(restored.text, "Số 5: kết quả");
+    let outputs: Vec<&str> = restored.tokens.iter().map(|t| t.output.as_str()).collect();
+    assert_eq!(outputs, ["kết", "quả"]);
+    let first = &restored.tokens[0];
+    assert_eq!((first.input_start, first.input_end), (6, 9));
+    assert!(first.confidence > 0.5 && first.confidence <= 1.0);
+    assert!(first.alternatives.len() <= 3);
+    assert!(first
+        .alternatives
+        .iter()
+        .all(|a| a.confidence <= first.confidence));
+}
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let seed = include_str!("../fixtures/seeds/000_ac36b2be699df4a8.txt");
+    let stripped = strip_diacritics(&seed.repeat(6));
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| restore(&stripped))
+    };
+    assert_eq!(run(1), run(3));
+}
+
+/// Word accuracy of restoring a stripped seed fixture (in the repository).
+#[test]
+fn stripped_seed_restores_accurately() {
+    let gold = include_str!("../fixtures/seeds/000_ac36b2be699df4a8.txt");
+    let score = vanban::eval::restore::evaluate(restorer(), gold, None, &RestoreOptions::default());
+    assert_eq!(score.codes_changed, 0);
+    assert_eq!(score.misaligned_lines, 0);
+    assert!(score.syllables.accuracy >= 0.98, "{:?}", score.syllables);
+}
+
+/// vlc-dev, from the shared data beside the repository when present.
+#[test]
+fn vlc_dev_restores_accurately() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/eval/vlc-dev.txt");
+    let Ok(gold) = std::fs::read_to_string(path) else {
+        println!("skipped: {path} not found (shared eval data absent)");
+        return;
+    };
+    let score =
+        vanban::eval::restore::evaluate(restorer(), &gold, None, &RestoreOptions::default());
+    assert_eq!(score.codes_changed, 0);
+    assert!(score.syllables.accuracy >= 0.985, "{:?}", score.syllables);
+}
+
+const WORDS: &[&str] = &[
+    "tang",
+    "cuong",
+    "cong",
+    "tac",
+    "chi",
+    "dao",
+    "KE",
+    "HOACH",
+    "Tinh",
+    "uy",
+    "quan",
+    "ly",
+    "nguoi",
+    "đã",
+    "hoà",
+    "24-CTr/TU",
+    "14/6/2022",
+    "Facebook",
+    "d",
+    "a",
+    "ư",
+    "gi",
+    "qu",
+    "x",
+];
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop::sample::select(WORDS),
+            prop::sample::select(&[" ", "  ", "\n", ", ", ". ", "\n\n", "-"][..]),
+        ),
+        0..40,
+    )
+    .prop_map(|parts| parts.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn stripping_the_output_gives_the_stripped_input(text in text_strategy()) {
+        let out = restore(&text);
+        prop_assert_eq!(strip_diacritics(&out), strip_diacritics(&text));
+        prop_assert_eq!(out.chars().count(), text.chars().count());
+        prop_assert_eq!(out.split_whitespace().count(), text.split_whitespace().count());
+    }
+
+    #[test]
+    fn restoring_twice_changes_nothing(text in text_strategy()) {
+        let once = restore(&text);
+        prop_assert_eq!(restore(&once), once);
+    }
+
+    #[test]
+    fn detailed_offsets_point_at_the_tokens(text in text_strategy()) {
+        let restored = restorer().restore_detailed(&text, &RestoreOptions::default());
+        let chars: Vec<char> = restored.text.chars().collect();
+        let input: Vec<char> = text.chars().collect();
+        for token in &restored.tokens {
+            let out: String = chars[token.output_start..token.output_end].iter().collect();
+            let inp: String = input[token.input_start..token.input_end].iter().collect();
+            prop_assert_eq!(out, token.output.clone());
+            prop_assert_eq!(inp, token.input.clone());
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC*") {
+        let out = restore(&text);
+        prop_assert_eq!(strip_diacritics(&out), strip_diacritics(&text));
+    }
+}
