@@ -405,7 +405,7 @@ impl RestoreWorker<'_> {
                 options,
                 out,
                 copied,
-                details.as_deref_mut(),
+                details,
                 &lm,
             );
         }
@@ -531,7 +531,7 @@ impl Restorer {
             ToneStyle::Old => self
                 .old_style
                 .get(&id)
-                .map_or_else(|| self.model.syllable(id), |s| s),
+                .map_or_else(|| self.model.syllable(id), |s| &**s),
             ToneStyle::New => self.model.syllable(id),
         }
     }

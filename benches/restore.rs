@@ -1,0 +1,56 @@
+//! Restoration speed: model load, and a long stripped text (the seed fixtures) restored on one
+//! thread and on all cores.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use vanban::model::Model;
+use vanban::restore::{RestoreOptions, Restorer};
+use vanban::text::strip_diacritics;
+
+fn bench_text() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixtures/seeds")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    let text: String = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("seed text"))
+        .collect();
+    strip_diacritics(&text.repeat(4))
+}
+
+fn restore(c: &mut Criterion) {
+    c.bench_function("model_load_embedded", |b| {
+        b.iter(|| black_box(Model::embedded().expect("embedded model")))
+    });
+    c.bench_function("restorer_new", |b| {
+        b.iter(|| black_box(Restorer::embedded().expect("embedded model")))
+    });
+
+    let restorer = Restorer::embedded().expect("embedded model");
+    let text = bench_text();
+    let options = RestoreOptions::default();
+    let mut group = c.benchmark_group("restore_long");
+    group.throughput(Throughput::Elements(text.split_whitespace().count() as u64));
+    group.sample_size(20);
+    group.bench_function("one_thread", |b| {
+        let mut worker = restorer.new_worker();
+        let mut out = String::with_capacity(text.len() + 1024);
+        b.iter(|| {
+            out.clear();
+            worker.restore_into(&text, &options, &mut out);
+            black_box(out.len())
+        })
+    });
+    group.bench_function("all_cores", |b| {
+        b.iter(|| black_box(restorer.restore_text(&text, &options)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, restore);
+criterion_main!(benches);
