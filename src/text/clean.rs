@@ -48,7 +48,8 @@ mod tests {
         let out = clean("Số\u{00A0}24\u{2011}CTr/TU\u{200B}\r\nx\u{0007}");
         assert_eq!(out.text, "Số 24-CTr/TU\nx");
         assert_eq!(out.map.source_span(2, 3), (2, 3));
-        assert_eq!(out.map.source_span(12, 13), (15, 16));
+        assert_eq!(out.map.source_span(12, 13), (14, 15));
+        assert_eq!(out.map.source_span(13, 14), (15, 16));
         assert_eq!(out.changes, 5);
     }
 

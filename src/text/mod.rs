@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn utf16_with_bom_decodes() {
-        let bytes = [0xFF, 0xFE, b'h', 0, 0xA7, 0x1E];
+        let bytes = [0xFF, 0xFE, b'h', 0, 0xE7, 0x1E];
         let decoded = decode(Path::new("u.txt"), &bytes).unwrap();
         assert_eq!(decoded.text, "hủ");
         assert_eq!(decoded.encoding, Encoding::Utf16le);
