@@ -8,6 +8,7 @@ packages=(
   pkg-config
   libtesseract-dev
   libleptonica-dev
+  tesseract-ocr
   tesseract-ocr-vie
   tesseract-ocr-eng
   poppler-utils
