@@ -55,7 +55,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
             text: text.to_owned(),
-            encoding: Encoding::Utf8,
+            encoding: utf8_or_viqr(text),
         }),
         Err(utf8_error) => match legacy::detect_8bit(bytes) {
             Some(encoding) => Ok(Decoded {
@@ -74,11 +74,20 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<Decoded> {
     }
 }
 
+/// VIQR is plain ASCII, so a valid UTF-8 file may still be in it.
+fn utf8_or_viqr(text: &str) -> Encoding {
+    if legacy::detect_viqr(text) {
+        Encoding::Legacy(LegacyEncoding::Viqr)
+    } else {
+        Encoding::Utf8
+    }
+}
+
 fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<Decoded> {
     std::str::from_utf8(bytes)
         .map(|text| Decoded {
             text: text.to_owned(),
-            encoding: Encoding::Utf8,
+            encoding: utf8_or_viqr(text),
         })
         .map_err(|e| Error::Encoding {
             path: path.to_owned(),
@@ -153,11 +162,7 @@ pub fn normalize(raw: &str, encoding: Encoding, options: &NormalizeOptions) -> N
         to_raw: OffsetMap::identity(raw.chars().count()),
         stages: Vec::new(),
     };
-    let legacy = match encoding {
-        Encoding::Legacy(legacy) => Some(legacy),
-        _ => legacy::detect_viqr(raw).then_some(LegacyEncoding::Viqr),
-    };
-    if let Some(legacy) = legacy {
+    if let Encoding::Legacy(legacy) = encoding {
         out.apply("legacy_encoding", Some(legacy.name()), |t| {
             legacy::to_unicode(t, legacy)
         });
@@ -225,6 +230,11 @@ impl Rewriter {
             self.map.push(start, end);
         }
         self.changes += (end - start).max(out.chars().count());
+    }
+
+    /// The text written so far.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     pub fn finish(self) -> Rewritten {
