@@ -250,7 +250,7 @@ impl OffsetMap {
 
 /// A span reported in JSON: offsets into the processed text and into the raw input, plus the
 /// page and line of its start when the raw input has lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

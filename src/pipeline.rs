@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::document::{OffsetMap, RawText, SpanMapper};
 use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested};
+use crate::parse;
 use crate::restore::{RestoreOptions, Restorer};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
@@ -91,6 +92,7 @@ impl Pipeline {
             _ => None,
         };
 
+        let parsed = parse::parse(&content, &|start, end| spans.span(start, end));
         DocumentRecord {
             schema_version: SCHEMA_VERSION,
             document_id: format!("sha256:{}", ingested.sha256),
@@ -103,10 +105,10 @@ impl Pipeline {
                 stages: normalized.stages,
             },
             restoration,
-            document: None,
-            dates: Vec::new(),
-            references: Vec::new(),
-            entities: Vec::new(),
+            document: parsed.document,
+            dates: parsed.dates,
+            references: parsed.references,
+            entities: parsed.entities,
             warnings: ingested
                 .warnings
                 .into_iter()

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::document::{BBox, PageMethod, SourceKind, Span};
 use crate::error::{Error, ErrorKind};
+use crate::parse::{DocumentMeta, Entity, FoundDate, Reference};
 use crate::restore::{Alternative, InputKind};
 use crate::text::{Encoding, StageReport, ToneStyle};
 
@@ -24,10 +25,11 @@ pub struct DocumentRecord {
     pub source: SourceRecord,
     pub text: TextRecord,
     pub restoration: Option<RestorationRecord>,
-    pub document: Option<serde_json::Value>,
-    pub dates: Vec<serde_json::Value>,
-    pub references: Vec<serde_json::Value>,
-    pub entities: Vec<serde_json::Value>,
+    pub document: DocumentMeta,
+    pub dates: Vec<FoundDate>,
+    pub references: Vec<Reference>,
+    /// The distinct documents cited, merging their mentions.
+    pub entities: Vec<Entity>,
     pub warnings: Vec<String>,
 }
 

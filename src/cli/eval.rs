@@ -20,6 +20,38 @@ pub struct EvalArgs {
 enum EvalCommand {
     /// Diacritic restoration: strips the gold (or reads aligned input), restores and scores.
     Restore(RestoreEvalArgs),
+    /// The parser: references and document fields of the seeds against their gold sets.
+    Parse(ParseEvalArgs),
+}
+
+#[derive(Debug, Args)]
+struct ParseEvalArgs {
+    /// Gold references (`seed-references.gold.json`).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "fixtures/gold/seed-references.gold.json"
+    )]
+    references: PathBuf,
+    /// Gold document fields (`seed-documents.gold.json`).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "fixtures/gold/seed-documents.gold.json"
+    )]
+    documents: PathBuf,
+    /// Directory holding the gold's seed files.
+    #[arg(long, value_name = "DIR", default_value = "fixtures/seeds")]
+    input: PathBuf,
+    /// Parse the normalized text without diacritic restoration.
+    #[arg(long)]
+    no_restore: bool,
+    /// Print the score as JSON.
+    #[arg(long)]
+    json: bool,
+    /// List every miss and spurious mention.
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +85,7 @@ struct RestoreEvalArgs {
 pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     match args.command {
         EvalCommand::Restore(args) => run_restore(args),
+        EvalCommand::Parse(args) => run_parse(args),
     }
 }
 
@@ -117,4 +150,88 @@ fn print_score(score: &RestoreScore) {
             .collect();
         println!("top errors               {}", top.join(", "));
     }
+}
+
+fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
+    use std::collections::BTreeMap;
+    use vanban::eval::parse::{score_documents, score_references, GoldReference};
+    use vanban::pipeline::{Pipeline, PipelineOptions};
+
+    let gold_references: Vec<GoldReference> = serde_json::from_str(&read(&args.references)?)
+        .with_context(|| format!("{}: not a reference gold set", args.references.display()))?;
+    let gold_documents: Vec<serde_json::Value> = serde_json::from_str(&read(&args.documents)?)
+        .with_context(|| format!("{}: not a document gold set", args.documents.display()))?;
+    let mut files: Vec<String> = gold_references
+        .iter()
+        .map(|g| g.seed_file.clone())
+        .chain(
+            gold_documents
+                .iter()
+                .filter_map(|d| d["seed_file"].as_str().map(str::to_owned)),
+        )
+        .collect();
+    files.sort();
+    files.dedup();
+    let options = PipelineOptions {
+        restore: (!args.no_restore).then(RestoreOptions::default),
+        ..PipelineOptions::default()
+    };
+    let pipeline = Pipeline::new(options);
+    let mut documents = BTreeMap::new();
+    for file in files {
+        let path = args.input.join(&file);
+        let record = pipeline.process_file(&path, &file)?;
+        documents.insert(file, record);
+    }
+    let references = score_references(&gold_references, &documents);
+    let fields = score_documents(&gold_documents, &documents);
+    if args.json {
+        let both = serde_json::json!({"references": references, "documents": fields});
+        println!("{}", serde_json::to_string_pretty(&both)?);
+        return Ok(EXIT_OK);
+    }
+    println!(
+        "{:<18} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7}",
+        "kind", "gold", "pred", "match", "P", "R", "F1"
+    );
+    let row = |name: &str, p: &vanban::eval::parse::Prf| {
+        println!(
+            "{name:<18} {:>5} {:>5} {:>5} {:>7.3} {:>7.3} {:>7.3}",
+            p.gold, p.predicted, p.matched, p.precision, p.recall, p.f1
+        )
+    };
+    for (kind, prf) in &references.per_kind {
+        row(kind, prf);
+    }
+    row("full + short", &references.full_short);
+    row("alias + self", &references.alias_self);
+    println!(
+        "exact spans        {} of {} matched ({:.1} %); numbers right {}, dates right {}",
+        references.exact_spans,
+        references.matched,
+        references.exact_span_rate * 100.0,
+        references.numbers_right,
+        references.dates_right
+    );
+    println!(
+        "document fields    {} of {} right",
+        fields.right, fields.total
+    );
+    for check in fields.checks.iter().filter(|c| !c.right) {
+        println!(
+            "  wrong {} {}: gold {:?}, predicted {:?}",
+            check.file, check.field, check.gold, check.predicted
+        );
+    }
+    if args.verbose {
+        references
+            .misses
+            .iter()
+            .for_each(|m| println!("  miss {m}"));
+        references
+            .spurious
+            .iter()
+            .for_each(|m| println!("  spurious {m}"));
+    }
+    Ok(EXIT_OK)
 }

@@ -1,2 +1,3 @@
 //! Measuring the pipeline against gold data.
+pub mod parse;
 pub mod restore;

@@ -34,6 +34,9 @@ pub enum InputKind {
     OcrEng,
     /// Tesseract output made with the Vietnamese model.
     OcrVie,
+    /// Already written with diacritics: left as it is, since an unaccented word in accented
+    /// text ("Thông tri", "Ban Tuyên giáo HU") was written that way on purpose.
+    Accented,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +202,10 @@ impl Restorer {
     /// Restores `text` on the rayon pool, block by block; the output does not depend on the
     /// number of threads because blocks end only where segments end.
     pub fn restore_text(&self, text: &str, options: &RestoreOptions) -> String {
+        let options = &RestoreOptions {
+            input_kind: resolve_kind(options.input_kind, text),
+            ..*options
+        };
         let blocks = blocks(text);
         let parts: Vec<String> = blocks
             .par_iter()
@@ -216,6 +223,10 @@ impl Restorer {
 
     /// Like [`Self::restore_text`], with per-token detail (offsets in characters).
     pub fn restore_detailed(&self, text: &str, options: &RestoreOptions) -> Restoration {
+        let options = &RestoreOptions {
+            input_kind: resolve_kind(options.input_kind, text),
+            ..*options
+        };
         let blocks = blocks(text);
         let parts: Vec<Restoration> = blocks
             .par_iter()
@@ -225,7 +236,7 @@ impl Restorer {
             )
             .collect();
         let mut out = Restoration {
-            input_kind: Some(resolve_kind(options.input_kind)),
+            input_kind: Some(options.input_kind),
             ..Restoration::default()
         };
         let mut offset = 0;
@@ -244,10 +255,27 @@ impl Restorer {
     }
 }
 
-fn resolve_kind(kind: InputKind) -> InputKind {
-    match kind {
-        InputKind::Auto => InputKind::Stripped,
-        other => other,
+/// Share of words with a non-ASCII letter above which text counts as accented: accented
+/// directives measure 0.87-0.88, English-model OCR of them 0.17, stripped text 0.
+const ACCENTED_SHARE: f64 = 0.6;
+
+/// The input kind `Auto` stands for, decided from the whole text so every block agrees.
+pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
+    if kind != InputKind::Auto {
+        return kind;
+    }
+    let (mut words, mut accented) = (0usize, 0usize);
+    for word in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        accented += usize::from(!word.is_ascii());
+    }
+    if words > 0 && accented as f64 >= ACCENTED_SHARE * words as f64 {
+        InputKind::Accented
+    } else {
+        InputKind::Stripped
     }
 }
 
@@ -309,10 +337,14 @@ impl RestoreWorker<'_> {
 
     /// Restores `text`, reporting tokens that changed or that the decoder was unsure about.
     pub fn restore(&mut self, text: &str, options: &RestoreOptions) -> Restoration {
+        let options = &RestoreOptions {
+            input_kind: resolve_kind(options.input_kind, text),
+            ..*options
+        };
         let mut out = Restoration {
             text: String::with_capacity(text.len() + 16),
             tokens: Vec::new(),
-            input_kind: Some(resolve_kind(options.input_kind)),
+            input_kind: Some(options.input_kind),
         };
         let mut details = Vec::new();
         self.run(text, options, &mut out.text, Some(&mut details));
@@ -365,6 +397,10 @@ impl RestoreWorker<'_> {
         out: &mut String,
         mut details: Option<&mut Vec<RestoredToken>>,
     ) {
+        if options.input_kind == InputKind::Accented {
+            out.push_str(text);
+            return;
+        }
         let restorer = self.restorer;
         let lm = restorer.model.lm();
         self.tokens.clear();
