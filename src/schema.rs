@@ -138,5 +138,7 @@ pub struct SummaryRecord {
 pub enum Message<'a> {
     Document(&'a DocumentRecord),
     Error(&'a ErrorRecord),
+    /// A cited document merged across the batch (after every document, before the summary).
+    Entity(&'a Entity),
     Summary(&'a SummaryRecord),
 }

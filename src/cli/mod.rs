@@ -3,6 +3,7 @@
 mod eval;
 mod model;
 mod output;
+mod parse;
 mod process;
 mod restore;
 
@@ -34,6 +35,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Restore Vietnamese diacritics (stdin or FILE to stdout, line for line).
     Restore(restore::RestoreArgs),
+    /// Parse documents: metadata, dates, references and cited documents, one JSON line each.
+    Parse(parse::ParseArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -43,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Model(args) => model::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Restore(args) => restore::run(args),
+        Command::Parse(args) => parse::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -15,6 +15,7 @@ use super::output::{write_json_file, write_json_line};
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use vanban::error::Error;
 use vanban::ingest::{self, Input};
+use vanban::parse::{entities, Entity};
 use vanban::pipeline::{Pipeline, PipelineOptions};
 use vanban::restore::RestoreOptions;
 use vanban::schema::{DocumentRecord, ErrorRecord, Message, SummaryRecord, SCHEMA_VERSION};
@@ -91,6 +92,8 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         write_json_line(out, &Message::Error(&ErrorRecord::from(error)))
     };
 
+    // Each processed document's path and cited documents, in output order.
+    let mut cited: Vec<(String, Vec<Entity>)> = Vec::new();
     let (file_paths, read_stdin) = split_stdin(&args.paths);
     if read_stdin {
         summary.inputs += 1;
@@ -98,6 +101,7 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
             Ok(record) => {
                 summary.documents += 1;
                 emit_document(&mut out, args.out.as_deref(), Path::new("stdin"), &record)?;
+                cited.push((record.source.path.clone(), record.entities));
             }
             Err(error) => report_error(&mut out, &mut summary, &error)?,
         }
@@ -155,8 +159,10 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
                 write_result = match result {
                     Ok(record) => {
                         summary.documents += 1;
-                        emit_document(&mut out, args.out.as_deref(), &input.relative, &record)
-                            .map(|_| ())
+                        let written =
+                            emit_document(&mut out, args.out.as_deref(), &input.relative, &record);
+                        cited.push((record.source.path.clone(), record.entities));
+                        written
                     }
                     Err(error) => report_error(&mut out, &mut summary, &error),
                 };
@@ -166,6 +172,10 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
     progress.finish_and_clear();
     write_result?;
 
+    let batch = entities::merge_batch(cited.iter().map(|(path, e)| (path.as_str(), e.as_slice())));
+    for entity in &batch {
+        write_json_line(&mut out, &Message::Entity(entity))?;
+    }
     write_json_line(&mut out, &Message::Summary(&summary))?;
     out.flush().context("writing to standard output")?;
     eprintln!(

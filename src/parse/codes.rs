@@ -72,10 +72,11 @@ pub static CODES: LazyLock<Codes> = LazyLock::new(|| {
 });
 
 impl Codes {
-    /// The type whose word is `word`, compared without case (`KẾ HOẠCH`).
+    /// The type whose word is `word`, compared by skeleton: without case, diacritics or the
+    /// OCR look-alikes [`tolerant_pattern`] admits (`KẾ HOẠCH`, `Ke hoach`, `Ké hoạch`).
     pub fn type_by_word(&self, word: &str) -> Option<&DocType> {
-        let lower = word.to_lowercase();
-        self.types.iter().find(|t| t.word.to_lowercase() == lower)
+        let key = skeleton(word);
+        self.types.iter().find(|t| skeleton(&t.word) == key)
     }
 
     /// The type a symbol's code stands for in `system`, when only one type uses it.
@@ -101,12 +102,71 @@ impl Codes {
         self.issuers.iter().find(|i| i.code == code)
     }
 
-    /// Every type word, longest first, as a regex alternation.
+    /// Every type word, longest first, as a regex alternation of [`tolerant_pattern`]s.
     pub fn type_word_pattern(&self) -> String {
         self.types
             .iter()
-            .map(|t| regex::escape(&t.word))
+            .map(|t| tolerant_pattern(&t.word))
             .collect::<Vec<_>>()
             .join("|")
     }
+}
+
+/// Characters English-model Tesseract reads Vietnamese letters as (seed 002: `K&` for `Kế`,
+/// `Chwong` for `Chương`, `s6` for `số`), by the letter they stand for once stripped.
+const OCR_LOOKALIKES: [(char, &str); 4] = [('e', "&"), ('o', "6"), ('u', "w"), ('d', "Ð")];
+
+/// Lowercase, diacritics and OCR look-alikes folded: the key type words are compared on.
+pub fn skeleton(word: &str) -> String {
+    word.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .map(|c| {
+                    let base = crate::text::strip::strip_char(c).to_ascii_lowercase();
+                    OCR_LOOKALIKES
+                        .iter()
+                        .find(|(_, alike)| alike.contains(c))
+                        .map_or(base, |&(letter, _)| letter)
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A case-insensitive pattern matching `word` with any diacritics or none on each letter and
+/// the OCR look-alikes of [`OCR_LOOKALIKES`], and any run of spaces between its words.
+pub fn tolerant_pattern(word: &str) -> String {
+    static VARIANTS: LazyLock<Vec<(char, String)>> = LazyLock::new(|| {
+        let mut by_base: Vec<(char, String)> = Vec::new();
+        let letters = ('a'..='z')
+            .chain("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ".chars());
+        for c in letters {
+            let base = crate::text::strip::strip_char(c);
+            match by_base.iter_mut().find(|(b, _)| *b == base) {
+                Some((_, all)) => all.push(c),
+                None => by_base.push((base, c.to_string())),
+            }
+        }
+        for (base, alikes) in OCR_LOOKALIKES {
+            if let Some((_, all)) = by_base.iter_mut().find(|(b, _)| *b == base) {
+                all.push_str(alikes);
+            }
+        }
+        by_base
+    });
+    word.split_whitespace()
+        .map(|w| {
+            w.chars()
+                .map(|c| {
+                    let base = crate::text::strip::strip_char(c).to_ascii_lowercase();
+                    VARIANTS.iter().find(|(b, _)| *b == base).map_or_else(
+                        || regex::escape(&c.to_string()),
+                        |(_, all)| format!("[{all}]"),
+                    )
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(r"\s+")
 }

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+use super::codes::tolerant_pattern;
 use super::CharIndex;
 use crate::document::Span;
 
@@ -53,8 +54,10 @@ pub struct FoundDate {
     pub end: usize,
     /// ISO 8601: `2023-05-19`, `2022-08`, `2022`, `--06-25`; absent for invalid dates and
     /// schedules.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// End of a range or period.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_value: Option<String>,
     pub precision: Precision,
     /// False when the text names a day that does not exist.
@@ -63,9 +66,12 @@ pub struct FoundDate {
 }
 
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b|\b(?:ngày\s*)?(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*([/.-])\s*(\d{4})\b",
-    )
+    Regex::new(&format!(
+        r"(?i)\b(?:{ngay}\s+)?(\d{{1,2}})\s+{thang}\s+(\d{{1,2}})\s+{nam}\s+(\d{{4}})\b|\b(?:{ngay}\s*)?(\d{{1,2}})\s*([/.-])\s*(\d{{1,2}})\s*([/.-])\s*(\d{{4}})\b",
+        ngay = tolerant_pattern("ngày"),
+        thang = tolerant_pattern("tháng"),
+        nam = tolerant_pattern("năm"),
+    ))
     .expect("date pattern compiles")
 });
 static MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {

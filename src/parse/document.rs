@@ -110,8 +110,10 @@ struct Line<'a> {
     clean: &'a str,
 }
 
+/// The header's number line. Without "Số" (OCR may turn it into debris: seed 002
+/// "$643- KH/BTGTU") the line must hold nothing but the symbol.
 static NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Số|SỐ|So|Sô)\s*(?P<colon>:)?\s*(?P<symbol>\d{1,5}\s*[-/]\s*\S+)")
+    Regex::new(r"^(?:(?:Số|SỐ|So|Sô|S6|Sé|Sb)\s*(?P<colon>:)?\s*(?P<symbol>\d{1,5}\s*[-/]\s*\S+)|[^\w\s]{0,2}\s*(?P<bare>\d{1,5}\s*-\s*[A-ZĐ][A-Za-zĐđ]{0,5}/[A-ZĐ][A-Za-zĐđ0-9-]*))")
         .expect("number line pattern compiles")
 });
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -201,8 +203,17 @@ pub fn parse(
         if clean.is_empty() {
             continue;
         }
-        if let Some(m) = NUMBER_LINE.captures(clean) {
-            let symbol = m["symbol"].split_whitespace().collect::<String>();
+        let number_line = NUMBER_LINE.captures(clean).filter(|m| {
+            m.name("symbol").is_some() || m.get(0).is_some_and(|all| all.end() == clean.len())
+        });
+        if let Some(m) = number_line {
+            let symbol = m
+                .name("symbol")
+                .or(m.name("bare"))
+                .expect("one of the alternatives")
+                .as_str()
+                .split_whitespace()
+                .collect::<String>();
             let symbol = symbol.trim_end_matches([',', '.', ';']).to_owned();
             let system = if symbol.contains('/') && symbol.find('-') < symbol.find('/') {
                 System::Party

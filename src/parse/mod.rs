@@ -35,12 +35,12 @@ pub fn parse(text: &str, span: &dyn Fn(usize, usize) -> Span) -> Parsed {
     let index = CharIndex::new(text);
     let mut dates = dates::find(text, &index);
     let document = document::parse(text, &index, &dates, span);
-    let references = references::find(text, &index, &mut dates, &document, span);
+    let mut references = references::find(text, &index, &mut dates, &document, span);
     for date in &mut dates {
         date.span = span(date.start, date.end);
         date.surface = index.slice(text, date.start, date.end).to_owned();
     }
-    let entities = entities::of_document(&references);
+    let entities = entities::of_document(&mut references);
     Parsed {
         document,
         dates,

@@ -168,15 +168,61 @@ static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
 static DATE_LEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[ \t]*,?[ \t]*$").expect("date lead pattern compiles"));
 
+/// "của", also as English-model OCR reads it (seed 002: `ciia`, `ctia`, `cta`, `cia`).
 static ISSUER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*,?[ \t]*(?:của|CỦA|Của)[ \t]+").expect("issuer lead pattern compiles")
+    Regex::new(&format!(
+        r"(?i)^[ \t]*,?[ \t]*(?:{}|ciia|ctia|cta|cia)[ \t]+",
+        super::codes::tolerant_pattern("của")
+    ))
+    .expect("issuer lead pattern compiles")
 });
 
-/// Where an issuer's name stops: a subject or clause word, or punctuation.
+/// Where an issuer's name stops: a subject or clause word (with or without its diacritics, as
+/// OCR leaves them), or punctuation.
 static ISSUER_STOP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\s(?:về|ban hành|và|nhằm|để|đã|tại|trong|theo|thì|là|như|được|với|đến|cho|gồm|sau đây|kèm theo|trên|đối với|thực hiện|xây dựng|ngày|đảm bảo|bảo đảm|phải|cần|sẽ|có|khi|nay)(?:\s|$)|[,;:.“”\u0022()\n]",
-    )
+    const WORDS: [&str; 33] = [
+        "về",
+        "ban hành",
+        "và",
+        "nhằm",
+        "để",
+        "đã",
+        "tại",
+        "trong",
+        "theo",
+        "thì",
+        "là",
+        "như",
+        "được",
+        "với",
+        "đến",
+        "cho",
+        "gồm",
+        "sau đây",
+        "kèm theo",
+        "trên",
+        "đối với",
+        "thực hiện",
+        "xây dựng",
+        "ngày",
+        "đảm bảo",
+        "bảo đảm",
+        "phải",
+        "cần",
+        "sẽ",
+        "có",
+        "khi",
+        "này",
+        "triển khai",
+    ];
+    let words: Vec<String> = WORDS
+        .iter()
+        .map(|w| super::codes::tolerant_pattern(w))
+        .collect();
+    Regex::new(&format!(
+        r"(?i)\s(?:{})(?:\s|$)|[,;:.“”\u0022()\n]",
+        words.join("|")
+    ))
     .expect("issuer stop pattern compiles")
 });
 
@@ -309,9 +355,15 @@ fn numbered(
             &symbol["sissuer"],
         )
     };
-    if !CODES.is_type_code(type_code) {
-        return None;
-    }
+    let mut warnings = Vec::new();
+    let type_code = if CODES.is_type_code(type_code) {
+        type_code.to_owned()
+    } else {
+        let repaired = repair_type_code(type_code, type_word, system)?;
+        warnings.push(format!("ocr_confusion:{type_code}→{repaired}"));
+        repaired
+    };
+    let type_code = type_code.as_str();
     let symbol_start_byte = word_end_byte + lead;
     let symbol_end_byte = symbol_start_byte + symbol_match.end();
     let (symbol_start, symbol_end) = index.span(symbol_start_byte, symbol_end_byte);
@@ -324,7 +376,6 @@ fn numbered(
         },
     };
     let surface_symbol = symbol_match.as_str();
-    let mut warnings = Vec::new();
     if surface_symbol.contains(char::is_whitespace) {
         warnings.push("number_internal_whitespace_removed".to_owned());
     }
@@ -349,8 +400,9 @@ fn numbered(
             && DATE_LEAD.is_match(index.slice(text, end, d.start))
             && index
                 .slice(text, d.start, d.end)
-                .to_lowercase()
-                .starts_with("ngày")
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| super::codes::skeleton(w).starts_with("ngay"))
     });
     let date = date.map(|d| {
         d.kind = DateKind::Reference;
@@ -410,7 +462,13 @@ fn numbered(
         quoted,
         span: span(s, e),
     });
-    let confidence = if warnings.is_empty() { 0.95 } else { 0.85 };
+    let confidence = if warnings.is_empty() {
+        0.95
+    } else if warnings.iter().any(|w| w.starts_with("ocr_confusion")) {
+        0.6
+    } else {
+        0.85
+    };
     Some(Reference {
         id: String::new(),
         kind: ReferenceKind::Full,
@@ -438,6 +496,31 @@ fn numbered(
         start,
         end,
     })
+}
+
+/// English-model OCR reads Đ as b, B, D, P or Ð, and ĐĐ-like pairs as `BD`: a garbled type code
+/// is repaired only to a code its type word uses in `system` (`Quyết định` … `Qb/TW` → `QĐ`).
+fn repair_type_code(code: &str, type_word: &str, system: System) -> Option<String> {
+    let doc_type = CODES.type_by_word(type_word)?;
+    let codes = match system {
+        System::Party => &doc_type.party_codes,
+        System::State => &doc_type.state_codes,
+    };
+    let chars: Vec<char> = code.chars().collect();
+    let mut candidates = Vec::new();
+    for i in 0..chars.len() {
+        if matches!(chars[i], 'b' | 'B' | 'D' | 'P' | 'Ð') {
+            let mut one: Vec<char> = chars.clone();
+            one[i] = 'Đ';
+            candidates.push(one.iter().collect::<String>());
+            if i + 1 < chars.len() && matches!(chars[i + 1], 'b' | 'B' | 'D' | 'Ð') {
+                let mut two = chars.clone();
+                two.splice(i..i + 2, ['Đ']);
+                candidates.push(two.iter().collect::<String>());
+            }
+        }
+    }
+    candidates.into_iter().find(|c| codes.contains(c))
 }
 
 /// The subject after a citation: a quoted title (nested quotes allowed) or a "về ..." /
@@ -658,33 +741,59 @@ fn link_ids(found: &mut [Reference]) {
     }
 }
 
-/// `BAN THƯỜNG VỤ THÀNH ỦY` → `Ban Thường vụ Thành ủy`; text already in mixed case is kept.
+/// Body names as they are capitalised in running text, longest first where one contains
+/// another.
+const BODY_NAMES: [&str; 22] = [
+    "Ban Chấp hành Trung ương",
+    "Ban Tuyên giáo Trung ương",
+    "Ban Tổ chức Trung ương",
+    "Ủy ban Kiểm tra",
+    "Ủy ban nhân dân",
+    "Hội đồng nhân dân",
+    "Ban Thường vụ",
+    "Ban Tuyên giáo",
+    "Ban Dân vận",
+    "Ban cán sự đảng",
+    "Ban Bí thư",
+    "Bộ Chính trị",
+    "Thủ tướng Chính phủ",
+    "Chính phủ",
+    "Trung ương Đảng",
+    "Trung ương",
+    "Tỉnh ủy",
+    "Thành ủy",
+    "Huyện ủy",
+    "Quận ủy",
+    "Đảng ủy",
+    "Văn phòng",
+];
+
+/// `BAN THƯỜNG VỤ THÀNH ỦY KHÓA XII` → `Ban Thường vụ Thành ủy khóa XII`; text already in mixed
+/// case is kept.
 pub fn sentence_case(name: &str) -> String {
     if name.chars().any(char::is_lowercase) {
         return name.to_owned();
     }
-    // Words that stay capitalised inside Vietnamese body names.
-    const PROPER: [&str; 10] = [
-        "Ban", "Bộ", "Ủy", "Tỉnh", "Huyện", "Thành", "Trung", "Chính", "Đảng", "Quốc",
-    ];
-    name.split(' ')
-        .enumerate()
-        .map(|(i, word)| {
-            let lower = word.to_lowercase();
-            let mut letters = lower.chars();
-            let capital: String = match letters.next() {
-                Some(first) => first.to_uppercase().chain(letters).collect(),
-                None => String::new(),
-            };
-            let is_roman = word.chars().all(|c| "IVXLC".contains(c)) && !word.is_empty();
-            if is_roman {
-                word.to_owned()
-            } else if i == 0 || PROPER.contains(&capital.as_str()) {
-                capital
+    let mut out = name.to_lowercase();
+    for body in BODY_NAMES {
+        out = out.replace(&body.to_lowercase(), body);
+    }
+    let words: Vec<String> = out
+        .split(' ')
+        .zip(name.split(' '))
+        .map(|(word, original)| {
+            let roman = !original.is_empty() && original.chars().all(|c| "IVXLC".contains(c));
+            if roman {
+                original.to_owned()
             } else {
-                lower
+                word.to_owned()
             }
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => joined,
+    }
 }
