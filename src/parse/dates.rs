@@ -35,7 +35,9 @@ pub enum Precision {
     Day,
     Month,
     Year,
-    /// A day and month that recur every year (`--06-25`).
+    /// A quarter of a year (`2023-Q3`).
+    Quarter,
+    /// A day and month without a year (`--06-25`): recurring when "hằng năm" follows.
     DayOfYear,
     /// A schedule without a calendar position (`6 tháng/lần`).
     Undated,
@@ -82,8 +84,18 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bnăm\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?\b|\btừ\s+(\d{4})\b")
         .expect("year pattern compiles")
 });
+// "ngày 25 tháng 6" or "ngày 15/12" with no year; a symbol or a year must not follow.
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b").expect("day-month pattern compiles")
+    Regex::new(r"(?i)\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b|\bngày\s+(\d{1,2})/(\d{1,2})\b")
+        .expect("day-month pattern compiles")
+});
+/// `quý III/2023`, `quý 3 năm 2023`, `quý I năm 2024`.
+static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bquý\s+(I{1,3}|IV|[1-4])\s*(?:/|\s+năm\s+)\s*(\d{4})\b")
+        .expect("quarter pattern compiles")
+});
+static EVERY_YEAR_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[^.;\n]*?\b(?:hằng|hàng)\s+năm\b").expect("every-year pattern compiles")
 });
 static SCHEDULE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b\d+\s+(?:tháng|năm|tuần|ngày)\s*/\s*lần\b|\b(?:hằng|hàng)\s+(?:năm|tháng|quý|tuần)\b")
@@ -192,6 +204,33 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
             rule: "date:month",
         });
     }
+    for m in QUARTER.captures_iter(text) {
+        let whole = m.get(0).expect("match");
+        let (start, end) = index.span(whole.start(), whole.end());
+        let year = number(&m[2]);
+        if !free(&taken, start, end) || !plausible_year(year) {
+            continue;
+        }
+        let quarter = match m[1].to_ascii_uppercase().as_str() {
+            "I" | "1" => 1,
+            "II" | "2" => 2,
+            "III" | "3" => 3,
+            _ => 4,
+        };
+        taken.push((start, end));
+        found.push(FoundDate {
+            surface: String::new(),
+            span: Span::default(),
+            kind: DateKind::Mention,
+            start,
+            end,
+            value: Some(format!("{year:04}-Q{quarter}")),
+            end_value: None,
+            precision: Precision::Quarter,
+            valid: true,
+            rule: "date:quarter",
+        });
+    }
     for m in YEAR.captures_iter(text) {
         // "từ 2018" is a year only as the start of a period: the date is the number alone.
         let whole = m.get(3).unwrap_or_else(|| m.get(0).expect("match"));
@@ -222,17 +261,24 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
     for m in DAY_MONTH.captures_iter(text) {
         let whole = m.get(0).expect("match");
         let (start, end) = index.span(whole.start(), whole.end());
-        if !free(&taken, start, end) {
+        if !free(&taken, start, end) || text[whole.end()..].starts_with(['/', '-', '.']) {
             continue;
         }
-        let (day, month) = (number(&m[1]), number(&m[2]));
+        let (day, month) = match m.get(1) {
+            Some(day) => (number(day.as_str()), number(&m[2])),
+            None => (number(&m[3]), number(&m[4])),
+        };
         // Any leap year admits 29 February.
         let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(2000, month);
         taken.push((start, end));
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
-            kind: DateKind::Recurring,
+            kind: if EVERY_YEAR_AFTER.is_match(&text[whole.end()..]) {
+                DateKind::Recurring
+            } else {
+                DateKind::Mention
+            },
             start,
             end,
             value: valid.then(|| format!("--{month:02}-{day:02}")),
@@ -388,6 +434,58 @@ mod tests {
                 (DateKind::Recurring, Some("--06-25".to_owned())),
                 (DateKind::Recurring, Some("--12-10".to_owned())),
                 (DateKind::Recurring, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn day_and_month_without_a_year_is_a_deadline_unless_it_recurs() {
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(
+            summary("gửi báo cáo trước ngày 15/12; họp vào ngày 20 tháng 11"),
+            [
+                (
+                    DateKind::Deadline,
+                    s("--12-15"),
+                    None,
+                    Precision::DayOfYear,
+                    true
+                ),
+                (
+                    DateKind::Mention,
+                    s("--11-20"),
+                    None,
+                    Precision::DayOfYear,
+                    true
+                ),
+            ]
+        );
+        assert_eq!(
+            summary("trước ngày 15/12 hằng năm")[0].0,
+            DateKind::Recurring
+        );
+    }
+
+    #[test]
+    fn quarters() {
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(
+            summary("trong quý III/2023 và quý 1 năm 2024"),
+            [
+                (
+                    DateKind::Mention,
+                    s("2023-Q3"),
+                    None,
+                    Precision::Quarter,
+                    true
+                ),
+                (
+                    DateKind::Mention,
+                    s("2024-Q1"),
+                    None,
+                    Precision::Quarter,
+                    true
+                ),
             ]
         );
     }

@@ -43,6 +43,10 @@ pub enum Relation {
     Implements,
     /// "(kèm theo ...)": this text is attached to the cited document.
     AttachedTo,
+    /// "sửa đổi, bổ sung ...": this text amends the cited document.
+    Amends,
+    /// "thay thế ...": this text replaces the cited document.
+    Replaces,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -241,9 +245,20 @@ static ALIAS_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)gọi\s+tắt\s+là\s*$").expect("alias pattern compiles"));
 static BASIS_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)căn\s+cứ\s*$").expect("basis pattern compiles"));
+// "thực hiện" opening a line or sentence, or after the plan's own type word; mid-sentence
+// ("sơ kết 05 năm thực hiện ...") it describes an activity, not this text's relation.
 static IMPLEMENTS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|\n|\*)[ \t]*thực\s+hiện\s*$|(?i:kế\s+hoạch)\s+thực\s+hiện\s*$")
-        .expect("implements pattern compiles")
+    Regex::new(
+        r"(?i)(?:^|\n|\*|[.;:][ \t]+)[ \t]*(?:triển\s+khai\s+|để\s+)?thực\s+hiện\s*$|(?i:kế\s+hoạch)\s+(?:triển\s+khai\s+)?thực\s+hiện\s*$",
+    )
+    .expect("implements pattern compiles")
+});
+static AMENDS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bsửa\s+đổi(?:\s*,\s*|\s+)(?:bổ\s+sung\s+)?(?:một\s+số\s+điều\s+(?:của\s+)?)?$|\bbổ\s+sung\s+$")
+        .expect("amends pattern compiles")
+});
+static REPLACES_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bthay\s+thế\s+(?:cho\s+)?$").expect("replaces pattern compiles")
 });
 static THIS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[ \t]+(?:này|NÀY)\b").expect("this pattern compiles"));
@@ -604,6 +619,10 @@ fn clause_end(tail: &str) -> usize {
 fn relation(before: &str) -> Option<Relation> {
     if BASIS_BEFORE.is_match(before) {
         Some(Relation::CanCu)
+    } else if AMENDS_BEFORE.is_match(before) {
+        Some(Relation::Amends)
+    } else if REPLACES_BEFORE.is_match(before) {
+        Some(Relation::Replaces)
     } else if IMPLEMENTS_BEFORE.is_match(before) {
         Some(Relation::Implements)
     } else if ATTACHED_BEFORE.is_match(before) {
