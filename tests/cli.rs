@@ -227,6 +227,17 @@ fn unreadable_file_is_reported() {
     assert_batch_survives(&path, "io", "Permission denied");
 }
 
+/// The read failure a root-run CI can still provoke: the kernel refuses reads of a process's
+/// memory at offset 0 with EIO, whoever asks.
+#[test]
+fn read_failure_is_reported() {
+    assert_batch_survives(
+        std::path::Path::new("/proc/self/mem"),
+        "io",
+        "Input/output error",
+    );
+}
+
 #[test]
 fn ten_megabyte_single_line_is_processed() {
     let dir = tempfile::tempdir().unwrap();
