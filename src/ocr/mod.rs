@@ -6,7 +6,13 @@
 //! from Tesseract's TSV output with their boxes and confidences and are grouped into lines; a
 //! blank line separates paragraphs, so the line-joining stage can tell them apart.
 
+mod decode;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
 use image::GrayImage;
+
+pub use decode::decode_pages;
 
 use crate::document::{BBox, Line, Page, PageMethod};
 
@@ -20,7 +26,10 @@ const TESSDATA_DIRS: [&str; 4] = [
 
 /// Recognizes one page image. Errors are plain reasons; the caller names the file.
 pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page, String> {
-    let tsv = engine::run(image, language)?;
+    check_language(language)?;
+    // A panic inside the binding must cost this page, not the batch.
+    let tsv = catch_unwind(AssertUnwindSafe(|| engine::run(image, language)))
+        .map_err(|_| "Tesseract failed unexpectedly on this page".to_owned())??;
     Ok(Page {
         number,
         method: PageMethod::Ocr,
@@ -29,6 +38,23 @@ pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page,
         ocr_language: Some(language.to_owned()),
         lines: lines_from_tsv(&tsv),
     })
+}
+
+/// Tesseract language names are `[a-z_]+` joined by `+` (`vie`, `vie+eng`, `chi_sim`).
+fn check_language(language: &str) -> Result<(), String> {
+    let valid = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if language.split('+').all(valid) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{language}' is not a Tesseract language list (e.g. `vie` or `vie+eng`)"
+        ))
+    }
 }
 
 /// The directory holding `<language>.traineddata` for every language of `vie+eng`.
@@ -42,7 +68,8 @@ fn tessdata_dir(language: &str) -> Result<std::path::PathBuf, String> {
         let has_all = language
             .split('+')
             .all(|l| dir.join(format!("{l}.traineddata")).is_file());
-        if has_all {
+        // The binding needs the path as UTF-8.
+        if has_all && dir.to_str().is_some() {
             return Ok(dir);
         }
         searched.push(dir.display().to_string());
@@ -72,8 +99,16 @@ mod engine {
             if !engines.contains_key(language) {
                 let dir = super::tessdata_dir(language)?;
                 let api = TesseractAPI::new();
-                api.init(&dir, language)
-                    .map_err(|e| format!("Tesseract could not load '{language}' from {}: {e}", dir.display()))?;
+                api.init(&dir, language).map_err(|e| {
+                    format!(
+                        "Tesseract could not load '{language}' from {}: {e}",
+                        dir.display()
+                    )
+                })?;
+                // Tesseract's notes ("Estimating resolution as 330") would drown vanban's own
+                // diagnostics on stderr.
+                api.set_variable("debug_file", "/dev/null")
+                    .map_err(|e| format!("Tesseract rejected a setting: {e}"))?;
                 api.set_page_seg_mode(TessPageSegMode::PSM_AUTO)
                     .map_err(|e| format!("Tesseract rejected page segmentation mode 3: {e}"))?;
                 engines.insert(language.to_owned(), api);
@@ -82,7 +117,8 @@ mod engine {
             let (width, height) = (image.width() as i32, image.height() as i32);
             api.set_image(image.as_raw(), width, height, 1, width)
                 .map_err(|e| format!("Tesseract rejected the {width}x{height} page image: {e}"))?;
-            api.recognize().map_err(|e| format!("Tesseract failed on the page: {e}"))?;
+            api.recognize()
+                .map_err(|e| format!("Tesseract failed on the page: {e}"))?;
             api.get_tsv_text(0)
                 .map_err(|e| format!("Tesseract returned no text layout: {e}"))
         })
@@ -94,9 +130,11 @@ mod engine {
     use image::GrayImage;
 
     pub fn run(_image: &GrayImage, _language: &str) -> Result<String, String> {
-        Err("this vanban was built without OCR (the `ocr` feature); rebuild with default features \
+        Err(
+            "this vanban was built without OCR (the `ocr` feature); rebuild with default features \
              to read images and scanned PDFs"
-            .to_owned())
+                .to_owned(),
+        )
     }
 }
 
@@ -132,14 +170,25 @@ fn lines_from_tsv(tsv: &str) -> Vec<Line> {
     });
     let mut lines: Vec<Line> = Vec::new();
     let mut current: Option<((u32, u32, u32), Vec<Word>)> = None;
-    let mut flush = |lines: &mut Vec<Line>, key: (u32, u32, u32), words: Vec<Word>, previous: Option<(u32, u32)>| {
+    let flush = |lines: &mut Vec<Line>,
+                 key: (u32, u32, u32),
+                 words: Vec<Word>,
+                 previous: Option<(u32, u32)>| {
         if previous.is_some_and(|p| p != (key.0, key.1)) {
             lines.push(Line::plain(""));
         }
         let x0 = words.iter().map(|w| w.bbox.x).min().unwrap_or(0);
         let y0 = words.iter().map(|w| w.bbox.y).min().unwrap_or(0);
-        let x1 = words.iter().map(|w| w.bbox.x + w.bbox.width).max().unwrap_or(0);
-        let y1 = words.iter().map(|w| w.bbox.y + w.bbox.height).max().unwrap_or(0);
+        let x1 = words
+            .iter()
+            .map(|w| w.bbox.x + w.bbox.width)
+            .max()
+            .unwrap_or(0);
+        let y1 = words
+            .iter()
+            .map(|w| w.bbox.y + w.bbox.height)
+            .max()
+            .unwrap_or(0);
         let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32;
         lines.push(Line {
             text: words.iter().map(|w| w.text).collect::<Vec<_>>().join(" "),
