@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::document::{OffsetMap, Page, PageMethod, RawText, SpanMapper};
 use crate::error::Result;
-use crate::ingest::{self, IngestOptions, Ingested};
+use crate::ingest::{self, IngestOptions, Ingested, PageEvent};
 use crate::parse;
 use crate::restore::{InputKind, RestoreOptions, Restorer};
 use crate::schema::{
@@ -52,7 +52,17 @@ impl Pipeline {
 
     /// Processes one file; `display_path` is how the file is named in the output.
     pub fn process_file(&self, path: &Path, display_path: &str) -> Result<DocumentRecord> {
-        let ingested = ingest::ingest(path, &self.options.ingest)?;
+        self.process_file_observed(path, display_path, &|_| {})
+    }
+
+    /// [`Self::process_file`], telling `on_page` about the pages as ingestion reads them.
+    pub fn process_file_observed(
+        &self,
+        path: &Path,
+        display_path: &str,
+        on_page: &(dyn Fn(PageEvent) + Sync),
+    ) -> Result<DocumentRecord> {
+        let ingested = ingest::ingest_observed(path, &self.options.ingest, on_page)?;
         Ok(self.process_ingested(ingested, display_path))
     }
 

@@ -338,3 +338,51 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(bytes: &[u8]) -> Error {
+        ingest_bytes(Path::new("scan.bin"), bytes, &IngestOptions::default()).unwrap_err()
+    }
+
+    #[test]
+    fn corrupt_image_is_an_image_error_naming_the_file() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&[0x5a; 64]);
+        let error = error_of(&png);
+        assert_eq!(error.kind(), crate::ErrorKind::Image);
+        assert!(
+            error.to_string().starts_with("scan.bin: cannot read image"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn pdf_that_is_not_a_pdf_inside_is_a_pdf_error() {
+        let error = error_of(b"%PDF-1.4\nnothing here\n");
+        assert_eq!(error.kind(), crate::ErrorKind::Pdf);
+        assert!(
+            error.to_string().contains("truncated or corrupt"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn text_files_report_one_page_found_and_done() {
+        let events = std::sync::Mutex::new(Vec::new());
+        let on_page = |event| events.lock().unwrap().push(event);
+        ingest_bytes_observed(
+            Path::new("a.txt"),
+            b"Hello",
+            &IngestOptions::default(),
+            &on_page,
+        )
+        .unwrap();
+        assert_eq!(
+            events.into_inner().unwrap(),
+            [PageEvent::Found(1), PageEvent::Done]
+        );
+    }
+}

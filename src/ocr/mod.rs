@@ -5,6 +5,11 @@
 //! the library's default, 6 (one block), doubled the error rate on degraded pages. Words come
 //! from Tesseract's TSV output with their boxes and confidences and are grouped into lines; a
 //! blank line separates paragraphs, so the line-joining stage can tell them apart.
+//!
+//! Pages go to Tesseract as 8-bit grayscale, without binarization of our own: Tesseract
+//! binarizes (Otsu) internally, and pre-binarizing measured no better on the fixtures
+//! (`vanban eval ocr`: CER 0.00 % → 0.10 % on the clean page, 1.72 % → 1.58 % on the scanned PDF,
+//! the rest unchanged).
 
 mod decode;
 
