@@ -18,18 +18,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use image::GrayImage;
 
 pub use decode::decode_pages;
+#[cfg(feature = "ocr")]
+pub use engine::tessdata_dir;
 
 use crate::document::{BBox, Line, Page, PageMethod};
 
-/// Where Debian and others install the trained models; `TESSDATA_PREFIX` comes first.
-const TESSDATA_DIRS: [&str; 4] = [
-    "/usr/share/tesseract-ocr/5/tessdata",
-    "/usr/share/tesseract-ocr/4.00/tessdata",
-    "/usr/share/tessdata",
-    "/usr/local/share/tessdata",
-];
-
-/// Recognizes one page image. Errors are plain reasons; the caller names the file.
 pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page, String> {
     check_language(language)?;
     // A panic inside the binding must cost this page, not the batch.
@@ -62,30 +55,6 @@ fn check_language(language: &str) -> Result<(), String> {
     }
 }
 
-/// The directory holding `<language>.traineddata` for every language of `vie+eng`.
-fn tessdata_dir(language: &str) -> Result<std::path::PathBuf, String> {
-    let from_env = std::env::var_os("TESSDATA_PREFIX").map(std::path::PathBuf::from);
-    let candidates = from_env
-        .into_iter()
-        .chain(TESSDATA_DIRS.iter().map(std::path::PathBuf::from));
-    let mut searched = Vec::new();
-    for dir in candidates {
-        let has_all = language
-            .split('+')
-            .all(|l| dir.join(format!("{l}.traineddata")).is_file());
-        // The binding needs the path as UTF-8.
-        if has_all && dir.to_str().is_some() {
-            return Ok(dir);
-        }
-        searched.push(dir.display().to_string());
-    }
-    Err(format!(
-        "no Tesseract model for '{language}' in {}; install it (Debian: apt-get install \
-         tesseract-ocr-vie tesseract-ocr-eng) or set TESSDATA_PREFIX",
-        searched.join(", ")
-    ))
-}
-
 #[cfg(feature = "ocr")]
 mod engine {
     use std::cell::RefCell;
@@ -93,6 +62,39 @@ mod engine {
 
     use image::GrayImage;
     use tesseract_rs::{TessPageSegMode, TesseractAPI};
+
+    /// Where Debian and others install the trained models; `TESSDATA_PREFIX` comes first.
+    const TESSDATA_DIRS: [&str; 4] = [
+        "/usr/share/tesseract-ocr/5/tessdata",
+        "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata",
+        "/usr/local/share/tessdata",
+    ];
+
+    /// Recognizes one page image. Errors are plain reasons; the caller names the file.
+    /// The directory holding `<language>.traineddata` for every language of `vie+eng`.
+    pub fn tessdata_dir(language: &str) -> Result<std::path::PathBuf, String> {
+        let from_env = std::env::var_os("TESSDATA_PREFIX").map(std::path::PathBuf::from);
+        let candidates = from_env
+            .into_iter()
+            .chain(TESSDATA_DIRS.iter().map(std::path::PathBuf::from));
+        let mut searched = Vec::new();
+        for dir in candidates {
+            let has_all = language
+                .split('+')
+                .all(|l| dir.join(format!("{l}.traineddata")).is_file());
+            // The binding needs the path as UTF-8.
+            if has_all && dir.to_str().is_some() {
+                return Ok(dir);
+            }
+            searched.push(dir.display().to_string());
+        }
+        Err(format!(
+            "no Tesseract model for '{language}' in {}; install it (Debian: apt-get install \
+             tesseract-ocr-vie tesseract-ocr-eng) or set TESSDATA_PREFIX",
+            searched.join(", ")
+        ))
+    }
 
     thread_local! {
         static ENGINES: RefCell<HashMap<String, TesseractAPI>> = RefCell::new(HashMap::new());
@@ -102,7 +104,7 @@ mod engine {
         ENGINES.with(|engines| {
             let mut engines = engines.borrow_mut();
             if !engines.contains_key(language) {
-                let dir = super::tessdata_dir(language)?;
+                let dir = tessdata_dir(language)?;
                 let api = TesseractAPI::new();
                 api.init(&dir, language).map_err(|e| {
                     format!(
