@@ -62,6 +62,8 @@ fn pipeline_vs_bare_tesseract(c: &mut Criterion) {
     let api = TesseractAPI::new();
     let tessdata = vanban::ocr::tessdata_dir("vie").expect("the vie model is installed");
     api.init(&tessdata, "vie").expect("Tesseract loads vie");
+    api.set_variable("debug_file", "/dev/null")
+        .expect("quiet Tesseract");
     api.set_page_seg_mode(TessPageSegMode::PSM_AUTO)
         .expect("PSM 3");
     let pipeline = pipeline();

@@ -64,6 +64,8 @@ pub struct ProcessArgs {
 }
 
 pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
+    vanban::ocr::check_language(&args.lang)
+        .map_err(|reason| anyhow::anyhow!("--lang: {reason}"))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)
         .build()
@@ -165,7 +167,7 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
                         cited.push((record.source.path.clone(), record.entities));
                         written
                     }
-                    Err(error) => report_error(&mut out, &mut summary, &error),
+                    Err(error) => progress.suspend(|| report_error(&mut out, &mut summary, &error)),
                 };
             }
         }

@@ -39,7 +39,7 @@ pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page,
 }
 
 /// Tesseract language names are `[a-z_]+` joined by `+` (`vie`, `vie+eng`, `chi_sim`).
-fn check_language(language: &str) -> Result<(), String> {
+pub fn check_language(language: &str) -> Result<(), String> {
     let valid = |name: &str| {
         !name.is_empty()
             && name
