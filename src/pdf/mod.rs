@@ -60,7 +60,13 @@ pub fn pages(
     let results: Vec<Result<(Page, Option<String>)>> = page_ids
         .par_iter()
         .map(|&(number, id)| {
-            let page = read_page(path, bytes, &document, number, id, language);
+            let read = || read_page(path, bytes, &document, number, id, language);
+            let page =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+                    Err(pdf_error(format!(
+                        "page {number}: the PDF reader gave up on its content (corrupt page)"
+                    )))
+                });
             on_page(PageEvent::Done);
             page
         })
