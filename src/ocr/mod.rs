@@ -23,6 +23,7 @@ pub use engine::tessdata_dir;
 
 use crate::document::{BBox, Line, Page, PageMethod};
 
+/// Recognizes one page image. Errors are plain reasons; the caller names the file.
 pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page, String> {
     check_language(language)?;
     // A panic inside the binding must cost this page, not the batch.
@@ -38,7 +39,8 @@ pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page,
     })
 }
 
-/// Tesseract language names are `[a-z_]+` joined by `+` (`vie`, `vie+eng`, `chi_sim`).
+/// Tesseract language names (letters, digits, `_`, `-`) joined by `+`: `vie`, `vie+eng`,
+/// `chi_sim`. Anything else would reach the C library as a path fragment.
 pub fn check_language(language: &str) -> Result<(), String> {
     let valid = |name: &str| {
         !name.is_empty()
@@ -71,7 +73,6 @@ mod engine {
         "/usr/local/share/tessdata",
     ];
 
-    /// Recognizes one page image. Errors are plain reasons; the caller names the file.
     /// The directory holding `<language>.traineddata` for every language of `vie+eng`.
     pub fn tessdata_dir(language: &str) -> Result<std::path::PathBuf, String> {
         let from_env = std::env::var_os("TESSDATA_PREFIX").map(std::path::PathBuf::from);

@@ -279,6 +279,55 @@ fn rasterize(bytes: &[u8], number: u32) -> Result<GrayImage, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::{dictionary, Stream};
+
+    /// A one-page US Letter PDF whose page draws one Flate-compressed gray image.
+    fn pdf_with_flate_image(width: u32, height: u32, pixels: &[u8]) -> (Document, ObjectId) {
+        let mut document = Document::with_version("1.5");
+        let pages_id = document.new_object_id();
+        let mut image = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Image",
+                "Width" => i64::from(width), "Height" => i64::from(height),
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            },
+            pixels.to_vec(),
+        );
+        image.compress().unwrap();
+        let image_id = document.add_object(image);
+        let content = Stream::new(dictionary! {}, b"q 612 0 0 792 0 0 cm /Im0 Do Q".to_vec());
+        let content_id = document.add_object(content);
+        let page_id = document.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => image_id } },
+        });
+        document.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+                "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            }),
+        );
+        let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        document.trailer.set("Root", catalog);
+        (document, page_id)
+    }
+
+    #[test]
+    fn full_page_flate_scan_is_taken_as_it_is() {
+        // 900 pixels over 8.5 inches: about 106 dpi, with the MediaBox inherited.
+        let pixels: Vec<u8> = (0..900u32 * 3).map(|i| (i % 251) as u8).collect();
+        let (document, page) = pdf_with_flate_image(900, 3, &pixels);
+        let image = scanned_image(&document, page).expect("the page is a scan");
+        assert_eq!((image.width(), image.height()), (900, 3));
+        assert_eq!(image.as_raw(), &pixels);
+    }
+
+    #[test]
+    fn small_image_on_a_page_is_not_taken_for_its_scan() {
+        let (document, page) = pdf_with_flate_image(120, 2, &[128; 240]);
+        assert_eq!(scanned_image(&document, page), None);
+    }
 
     #[test]
     fn vietnamese_and_english_text_is_not_mojibake() {
