@@ -18,6 +18,7 @@ fonts-dejavu-core fonts-freefont-ttf fonts-noto-core fonts-liberation2 packages 
 import argparse
 import random
 import sys
+import time
 import unicodedata
 from pathlib import Path
 
@@ -33,6 +34,7 @@ FONTS = {
 # A4 with 2 cm side margins and 2.5 cm top/bottom margins, as Vietnamese administrative
 # documents are laid out (Nghị định 30/2020/NĐ-CP).
 PAGE_CM = (21.0, 29.7)
+FIXED_DATE = time.gmtime(1704067200)  # 2024-01-01, in place of the time of rendering
 MARGIN_CM = (2.0, 2.5)
 
 
@@ -165,6 +167,9 @@ def main():
             save_all=True,
             append_images=images[1:],
             resolution=args.dpi,
+            # Fixed dates keep the file byte-identical from run to run.
+            creationDate=FIXED_DATE,
+            modDate=FIXED_DATE,
         )
     truth = "\f".join("\n".join(page) + "\n" for page in pages)
     (args.out_dir / f"{args.name}.truth.txt").write_text(truth, encoding="utf-8")

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use crate::document::{OffsetMap, RawText, SpanMapper};
+use crate::document::{OffsetMap, Page, PageMethod, RawText, SpanMapper};
 use crate::error::Result;
-use crate::ingest::{self, IngestOptions, Ingested};
+use crate::ingest::{self, IngestOptions, Ingested, PageEvent};
 use crate::parse;
-use crate::restore::{RestoreOptions, Restorer};
+use crate::restore::{InputKind, RestoreOptions, Restorer};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
     TokenRecord, OFFSET_UNIT, SCHEMA_VERSION,
@@ -52,7 +52,17 @@ impl Pipeline {
 
     /// Processes one file; `display_path` is how the file is named in the output.
     pub fn process_file(&self, path: &Path, display_path: &str) -> Result<DocumentRecord> {
-        let ingested = ingest::ingest(path, &self.options.ingest)?;
+        self.process_file_observed(path, display_path, &|_| {})
+    }
+
+    /// [`Self::process_file`], telling `on_page` about the pages as ingestion reads them.
+    pub fn process_file_observed(
+        &self,
+        path: &Path,
+        display_path: &str,
+        on_page: &(dyn Fn(PageEvent) + Sync),
+    ) -> Result<DocumentRecord> {
+        let ingested = ingest::ingest_observed(path, &self.options.ingest, on_page)?;
         Ok(self.process_ingested(ingested, display_path))
     }
 
@@ -66,6 +76,10 @@ impl Pipeline {
         let spans = SpanMapper::new(&to_raw, &ingested.raw);
         let restoration = match (&self.restorer, &self.options.restore) {
             (Some(restorer), Some(options)) => {
+                let options = &RestoreOptions {
+                    input_kind: input_kind(&ingested.pages, options.input_kind),
+                    ..*options
+                };
                 let restored = restorer.new_worker().restore(&content, options);
                 content = restored.text;
                 Some(RestorationRecord {
@@ -115,6 +129,24 @@ impl Pipeline {
                 .chain(self.restore_error.clone())
                 .collect(),
         }
+    }
+}
+
+/// What the restorer should take the text for: `Auto` becomes the OCR kind of the Tesseract model
+/// that read every page, since OCR output has its own errors (a dropped mark, `ciia` for `của`).
+fn input_kind(pages: &[Page], requested: InputKind) -> InputKind {
+    if requested != InputKind::Auto {
+        return requested;
+    }
+    let language = |page: &Page| match (page.method, page.ocr_language.as_deref()) {
+        (PageMethod::Ocr, Some(l)) if l.starts_with("vie") => Some(InputKind::OcrVie),
+        (PageMethod::Ocr, Some(l)) if l.starts_with("eng") => Some(InputKind::OcrEng),
+        _ => None,
+    };
+    let mut kinds = pages.iter().map(language);
+    match kinds.next().flatten() {
+        Some(first) if kinds.all(|k| k == Some(first)) => first,
+        _ => InputKind::Auto,
     }
 }
 

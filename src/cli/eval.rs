@@ -22,6 +22,27 @@ enum EvalCommand {
     Restore(RestoreEvalArgs),
     /// The parser: references and document fields of the seeds against their gold sets.
     Parse(ParseEvalArgs),
+    /// OCR and PDF reading: character error rate against rendered truth, and pages per second.
+    Ocr(OcrEvalArgs),
+}
+
+#[derive(Debug, Args)]
+struct OcrEvalArgs {
+    /// Directory of `NAME.gt` truth files beside their documents.
+    #[arg(long, value_name = "DIR", default_value = "fixtures/scans")]
+    input: PathBuf,
+    /// Tesseract language(s).
+    #[arg(long, default_value = "vie", value_name = "LANG")]
+    lang: String,
+    /// Score the normalized text without diacritic restoration.
+    #[arg(long)]
+    no_restore: bool,
+    /// Worker threads for the pages of a document (0 = one per core).
+    #[arg(short, long, default_value_t = 1, value_name = "N")]
+    jobs: usize,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +107,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
     match args.command {
         EvalCommand::Restore(args) => run_restore(args),
         EvalCommand::Parse(args) => run_parse(args),
+        EvalCommand::Ocr(args) => run_ocr(args),
     }
 }
 
@@ -233,5 +255,68 @@ fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
             .iter()
             .for_each(|m| println!("  spurious {m}"));
     }
+    Ok(EXIT_OK)
+}
+
+fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
+    use vanban::eval::ocr::{evaluate, fixtures};
+    use vanban::pipeline::{Pipeline, PipelineOptions};
+
+    let mut options = PipelineOptions {
+        restore: (!args.no_restore).then(RestoreOptions::default),
+        ..PipelineOptions::default()
+    };
+    options.ingest.ocr_language = args.lang.clone();
+    let pipeline = Pipeline::new(options);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()
+        .context("starting worker threads")?;
+    let scores = pool.install(|| {
+        fixtures(&args.input)?
+            .iter()
+            .map(|fixture| evaluate(&pipeline, fixture))
+            .collect::<vanban::Result<Vec<_>>>()
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&scores)?);
+        return Ok(EXIT_OK);
+    }
+    println!(
+        "{:<22} {:>5} {:<14} {:>9} {:>9} {:>8} {:>8} {:>7}",
+        "fixture", "pages", "read by", "CER raw", "CER out", "ingest s", "stages s", "pages/s"
+    );
+    for score in &scores {
+        let mut methods: Vec<&str> = score
+            .methods
+            .iter()
+            .map(|m| match m {
+                vanban::document::PageMethod::Ocr => "ocr",
+                vanban::document::PageMethod::PdfTextLayer => "text layer",
+                vanban::document::PageMethod::Text => "text",
+            })
+            .collect();
+        methods.dedup();
+        println!(
+            "{:<22} {:>5} {:<14} {:>8.2}% {:>8.2}% {:>8.2} {:>8.3} {:>7.2}",
+            score.name,
+            score.pages,
+            methods.join("+"),
+            score.raw.rate * 100.0,
+            score.pipeline.rate * 100.0,
+            score.ingest_seconds,
+            score.stages_seconds,
+            score.pages_per_second
+        );
+    }
+    let pages: usize = scores.iter().map(|s| s.pages).sum();
+    let ingest: f64 = scores.iter().map(|s| s.ingest_seconds).sum();
+    let stages: f64 = scores.iter().map(|s| s.stages_seconds).sum();
+    println!(
+        "total: {pages} pages, {:.2} pages/s; the stages after reading add {:.1} % to it ({} threads)",
+        pages as f64 / (ingest + stages),
+        stages / ingest * 100.0,
+        pool.current_num_threads()
+    );
     Ok(EXIT_OK)
 }

@@ -65,7 +65,9 @@ pub fn ensure_openmp_thread_limit() {
     #[cfg(all(unix, feature = "ocr"))]
     {
         use std::os::unix::process::CommandExt;
-        let wants_ocr = std::env::args_os().nth(1).is_some_and(|a| a == "process");
+        let wants_ocr = std::env::args_os()
+            .nth(1)
+            .is_some_and(|a| a == "process" || a == "eval");
         if wants_ocr && std::env::var_os("OMP_THREAD_LIMIT").is_none() {
             if let Ok(exe) = std::env::current_exe() {
                 let error = std::process::Command::new(exe)

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ use rayon::prelude::*;
 use super::output::{write_json_file, write_json_line};
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use vanban::error::Error;
-use vanban::ingest::{self, Input};
+use vanban::ingest::{self, Input, PageEvent};
 use vanban::parse::{entities, Entity};
 use vanban::pipeline::{Pipeline, PipelineOptions};
 use vanban::restore::RestoreOptions;
@@ -63,6 +64,8 @@ pub struct ProcessArgs {
 }
 
 pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
+    vanban::ocr::check_language(&args.lang)
+        .map_err(|reason| anyhow::anyhow!("--lang: {reason}"))?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)
         .build()
@@ -127,18 +130,19 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         );
     }
 
+    // One page per input until a document says how many it has.
     let progress = progress_bar(todo.len() as u64, args.quiet);
     let (sender, receiver) = mpsc::channel();
     let mut write_result = Ok(());
     pool.in_place_scope(|scope| {
         let pipeline = &pipeline;
         let todo = &todo;
+        let progress = &progress;
         scope.spawn(move |_| {
             todo.par_iter()
                 .enumerate()
                 .for_each_with(sender, |sender, (index, input)| {
-                    let result =
-                        pipeline.process_file(&input.path, &input.path.display().to_string());
+                    let result = process_counting_pages(pipeline, input, progress);
                     // The receiver only goes away after a write error; the batch is over then anyway.
                     let _ = sender.send((index, result));
                 });
@@ -148,7 +152,6 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         let mut pending = BTreeMap::new();
         let mut next = 0usize;
         for (index, result) in receiver {
-            progress.inc(1);
             pending.insert(index, result);
             while let Some(result) = pending.remove(&next) {
                 let input = &todo[next];
@@ -164,7 +167,7 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
                         cited.push((record.source.path.clone(), record.entities));
                         written
                     }
-                    Err(error) => report_error(&mut out, &mut summary, &error),
+                    Err(error) => progress.suspend(|| report_error(&mut out, &mut summary, &error)),
                 };
             }
         }
@@ -187,6 +190,38 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_SOME_FAILED
     })
+}
+
+/// Processes one input, advancing the bar page by page. The bar starts at one page per input;
+/// a document's page count, once known, replaces its one, and a document that failed before
+/// all its pages were read still gets its count done.
+fn process_counting_pages(
+    pipeline: &Pipeline,
+    input: &Input,
+    progress: &ProgressBar,
+) -> Result<DocumentRecord, Error> {
+    let pages = AtomicU64::new(1);
+    let done = AtomicU64::new(0);
+    let on_page = |event: PageEvent| match event {
+        PageEvent::Found(count) => {
+            let count = count as u64;
+            if count > 1 {
+                progress.inc_length(count - 1);
+            }
+            pages.store(count.max(1), Ordering::Relaxed);
+        }
+        PageEvent::Done => {
+            done.fetch_add(1, Ordering::Relaxed);
+            progress.inc(1);
+        }
+    };
+    let result =
+        pipeline.process_file_observed(&input.path, &input.path.display().to_string(), &on_page);
+    let left = pages
+        .load(Ordering::Relaxed)
+        .saturating_sub(done.load(Ordering::Relaxed));
+    progress.inc(left);
+    result
 }
 
 fn split_stdin(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
@@ -255,7 +290,7 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} {per_sec}",
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} pages {per_sec} eta {eta}",
     ) {
         bar.set_style(style);
     }

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::document::{Line, Page, PageMethod, RawText, SourceKind};
@@ -154,14 +155,41 @@ pub struct Ingested {
     pub warnings: Vec<String>,
 }
 
+/// Progress of one document's pages, for progress bars: how many pages it has, once known, then
+/// one `Done` per page read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEvent {
+    Found(usize),
+    Done,
+}
+
 /// Reads one input into pages of text.
 pub fn ingest(path: &Path, options: &IngestOptions) -> Result<Ingested> {
+    ingest_observed(path, options, &|_| {})
+}
+
+/// [`ingest`], telling `on_page` about pages as they are found and read.
+pub fn ingest_observed(
+    path: &Path,
+    options: &IngestOptions,
+    on_page: &(dyn Fn(PageEvent) + Sync),
+) -> Result<Ingested> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    ingest_bytes(path, &bytes, options)
+    ingest_bytes_observed(path, &bytes, options, on_page)
 }
 
 /// Reads a document already in memory (standard input, tests); `path` names it in errors.
 pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Result<Ingested> {
+    ingest_bytes_observed(path, bytes, options, &|_| {})
+}
+
+/// [`ingest_bytes`], telling `on_page` about pages as they are found and read.
+pub fn ingest_bytes_observed(
+    path: &Path,
+    bytes: &[u8],
+    options: &IngestOptions,
+    on_page: &(dyn Fn(PageEvent) + Sync),
+) -> Result<Ingested> {
     if bytes.is_empty() {
         return Err(Error::Empty {
             path: path.to_owned(),
@@ -169,16 +197,71 @@ pub fn ingest_bytes(path: &Path, bytes: &[u8], options: &IngestOptions) -> Resul
     }
     let sha256 = hex_sha256(bytes);
     let byte_len = bytes.len() as u64;
-    match sniff(bytes) {
-        Sniffed::Text => ingest_text(path, bytes, sha256, byte_len),
-        Sniffed::Pdf | Sniffed::Image => {
-            let _ = options;
-            Err(Error::UnsupportedFormat {
-                path: path.to_owned(),
-                reason: "images and PDFs need the OCR ingestion stage".into(),
-            })
+    let (kind, pages, warnings) = match sniff(bytes) {
+        Sniffed::Text => {
+            on_page(PageEvent::Found(1));
+            let text = ingest_text(path, bytes, sha256, byte_len);
+            on_page(PageEvent::Done);
+            return text;
         }
+        Sniffed::Image => {
+            let pages = ingest_image(path, bytes, &options.ocr_language, on_page)?;
+            (SourceKind::Image, pages, Vec::new())
+        }
+        Sniffed::Pdf => {
+            let (pages, warnings) = crate::pdf::pages(path, bytes, &options.ocr_language, on_page)?;
+            (SourceKind::Pdf, pages, warnings)
+        }
+    };
+    let raw = RawText::from_pages(&pages);
+    if raw.text.trim().is_empty() {
+        return Err(Error::Empty {
+            path: path.to_owned(),
+        });
     }
+    Ok(Ingested {
+        kind,
+        byte_len,
+        sha256,
+        encoding: None,
+        pages,
+        raw,
+        warnings,
+    })
+}
+
+/// OCRs every page of an image file, pages in parallel.
+fn ingest_image(
+    path: &Path,
+    bytes: &[u8],
+    language: &str,
+    on_page: &(dyn Fn(PageEvent) + Sync),
+) -> Result<Vec<Page>> {
+    // Decoders for untrusted files may panic on inputs their authors did not foresee.
+    let decoded = std::panic::catch_unwind(|| crate::ocr::decode_pages(bytes))
+        .unwrap_or_else(|_| Err("the image decoder gave up on this file".to_owned()));
+    let images = decoded.map_err(|reason| Error::Image {
+        path: path.to_owned(),
+        reason: format!("{reason}; the file may be truncated or corrupt"),
+    })?;
+    on_page(PageEvent::Found(images.len()));
+    images
+        .par_iter()
+        .enumerate()
+        .map(|(index, image)| {
+            let number = index as u32 + 1;
+            let page = crate::ocr::recognize(image, language, number);
+            on_page(PageEvent::Done);
+            page.map_err(|reason| Error::Ocr {
+                path: path.to_owned(),
+                reason: if images.len() > 1 {
+                    format!("page {number}: {reason}")
+                } else {
+                    reason
+                },
+            })
+        })
+        .collect()
 }
 
 fn ingest_text(path: &Path, bytes: &[u8], sha256: String, byte_len: u64) -> Result<Ingested> {
@@ -254,4 +337,52 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
 pub fn hex_sha256(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(bytes: &[u8]) -> Error {
+        ingest_bytes(Path::new("scan.bin"), bytes, &IngestOptions::default()).unwrap_err()
+    }
+
+    #[test]
+    fn corrupt_image_is_an_image_error_naming_the_file() {
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(&[0x5a; 64]);
+        let error = error_of(&png);
+        assert_eq!(error.kind(), crate::ErrorKind::Image);
+        assert!(
+            error.to_string().starts_with("scan.bin: cannot read image"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn pdf_that_is_not_a_pdf_inside_is_a_pdf_error() {
+        let error = error_of(b"%PDF-1.4\nnothing here\n");
+        assert_eq!(error.kind(), crate::ErrorKind::Pdf);
+        assert!(
+            error.to_string().contains("truncated or corrupt"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn text_files_report_one_page_found_and_done() {
+        let events = std::sync::Mutex::new(Vec::new());
+        let on_page = |event| events.lock().unwrap().push(event);
+        ingest_bytes_observed(
+            Path::new("a.txt"),
+            b"Hello",
+            &IngestOptions::default(),
+            &on_page,
+        )
+        .unwrap();
+        assert_eq!(
+            events.into_inner().unwrap(),
+            [PageEvent::Found(1), PageEvent::Done]
+        );
+    }
 }
