@@ -30,6 +30,26 @@ fn keeps_case_codes_punctuation_and_spacing() {
     );
 }
 
+/// Stripping turns the list letter đ into `d`; it is the `d` that follows a `d`.
+#[test]
+fn stripped_eth_in_enumerations_comes_back() {
+    assert_eq!(
+        restore("c) Cac co quan\nd) Nguoi dan\nd) Doanh nghiep\ne) To chuc\ntheo diem c, d va d khoan 2"),
+        "c) Các cơ quan\nd) Người dân\nđ) Doanh nghiệp\ne) Tổ chức\ntheo điểm c, d và đ khoản 2"
+    );
+}
+
+/// Quotes and dashes used to cut a phrase from its sentence ("“tụ điện biên”").
+#[test]
+fn quoted_and_dashed_phrases_keep_their_context() {
+    assert_eq!(
+        restore(
+            "Doc lap - Tu do - Hanh phuc\nngan chan “tu dien bien”, “tu chuyen hoa” trong noi bo"
+        ),
+        "Độc lập - Tự do - Hạnh phúc\nngăn chặn “tự diễn biến”, “tự chuyển hóa” trong nội bộ"
+    );
+}
+
 #[test]
 fn keeps_accented_syllables_and_foreign_words() {
     assert_eq!(restore("Tỉnh uỷ va Facebook"), "Tỉnh ủy và Facebook");
@@ -182,9 +202,14 @@ proptest! {
         }
     }
 
+    /// The CI-run counterpart of the cargo-fuzz target `fuzz/fuzz_targets/restore.rs`.
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC*") {
-        let out = restore(&text);
-        prop_assert_eq!(strip_diacritics(&out), strip_diacritics(&text));
+        for input_kind in [InputKind::Auto, InputKind::Stripped, InputKind::OcrEng] {
+            let options = RestoreOptions { input_kind, ..RestoreOptions::default() };
+            let out = restorer().restore_detailed(&text, &options).text;
+            prop_assert_eq!(strip_diacritics(&out), strip_diacritics(&text));
+            prop_assert_eq!(out.chars().count(), text.chars().count());
+        }
     }
 }
