@@ -24,6 +24,10 @@ pub struct Decoder {
     starts: Vec<usize>,
     matrix: Vec<Bigram>,
     best: Vec<(u32, u32)>,
+    /// Row of the cell matrices for each previous candidate (`u32::MAX`: none survived).
+    row_of: Vec<u32>,
+    /// The previous candidate of each row.
+    row_cand: Vec<u16>,
     order: Vec<u32>,
     /// Direct-mapped cache of bigram lookups: running text repeats a few thousand pairs, and a
     /// hit spares a binary search in a long row.
@@ -78,15 +82,27 @@ impl Decoder {
             let prev_cands = cands_of(i - 1);
             let cur_cands = cands_of(i);
             let width = cur_cands.len();
-            // Bigram rows are filled only for the previous candidates that survived the beam.
-            self.matrix.clear();
-            self.matrix.resize(prev_cands.len() * width, UNFILLED);
-            self.best.clear();
-            self.best.resize(prev_cands.len() * width, (INF, 0));
+            // One row of cells per previous candidate that survived the beam, in order of first
+            // appearance.
+            self.row_of.clear();
+            self.row_of.resize(prev_cands.len(), u32::MAX);
+            self.row_cand.clear();
             let (from, to) = (self.starts[i - 1], self.states.len());
             for si in from..to {
+                let cur = self.states[si].cur as usize;
+                if self.row_of[cur] == u32::MAX {
+                    self.row_of[cur] = self.row_cand.len() as u32;
+                    self.row_cand.push(cur as u16);
+                }
+            }
+            let cells = self.row_cand.len() * width;
+            self.matrix.clear();
+            self.matrix.resize(cells, UNFILLED);
+            self.best.clear();
+            self.best.resize(cells, (INF, 0));
+            for si in from..to {
                 let state = self.states[si];
-                let row = state.cur as usize * width;
+                let row = self.row_of[state.cur as usize] as usize * width;
                 if self.matrix[row] == UNFILLED {
                     let v = prev_cands[state.cur as usize];
                     let mut bigrams = lm.bigram_row(v);

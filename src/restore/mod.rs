@@ -94,7 +94,7 @@ pub struct Restoration {
 pub const DEFAULT_BEAM: usize = 16;
 /// Candidates whose unigram cost exceeds the best one of their stripped form by more than this
 /// (in `-ln p × 100`) are never proposed: they are typos and rare names that only cost time.
-pub const DEFAULT_PRUNE: u32 = 900;
+pub const DEFAULT_PRUNE: u32 = 600;
 /// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
 const BLOCK_BYTES: usize = 16 * 1024;
 /// Tokens reported in detail when the chosen form's confidence is below this, even if unchanged.
