@@ -2,8 +2,8 @@
 //! this code, so the contexts counted in the corpus are exactly the contexts seen when decoding.
 //!
 //! A whitespace-separated chunk is stripped of leading and trailing punctuation; what is left is a
-//! word (letters only), a number (digits only) or anything else (codes such as `24-CTr/TU`, URLs,
-//! `QĐ-TTg`), which is copied through untouched. Letter runs joined by hyphens (`Rịa-Vũng`) are
+//! word (letters only), a number (anything with a digit: `2023`, `24-CTr/TU`, `14/6/2022`) or
+//! anything else (`QĐ-TTg`, URLs, foreign words); numbers and the rest are copied through untouched. Letter runs joined by hyphens (`Rịa-Vũng`) are
 //! split into words when every part is a syllable. Punctuation and blank lines end a segment: the
 //! decoder restores each segment on its own, with sentence boundaries at both ends. A single line
 //! break does not, so a heading keeps the context of the line it wraps onto; nor do quotes,
@@ -115,7 +115,8 @@ fn chunk(
     };
     if core.chars().all(char::is_alphabetic) {
         push(0, core.len(), TokenKind::Word, &mut boundary);
-    } else if core.chars().all(|c| c.is_ascii_digit()) {
+    } else if core.chars().any(|c| c.is_ascii_digit()) {
+        // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
         push(0, core.len(), TokenKind::Number, &mut boundary);
     } else if core
         .split('-')
@@ -158,7 +159,7 @@ mod tests {
                 "Kế:Word",
                 "hoạch:Word",
                 "số:Word",
-                "156-KH/BTGTW:Other",
+                "156-KH/BTGTW:Number",
                 "ngày:Word",
                 "14:Number",
                 "|va:Word",
