@@ -50,6 +50,15 @@ fn quoted_and_dashed_phrases_keep_their_context() {
     );
 }
 
+/// Bắc Kạn came back as "Bắc Kan": `kạn` breaks the k-before-front-vowel rule.
+#[test]
+fn province_names_outside_the_spelling_rules() {
+    assert_eq!(
+        restore("tinh Bac Kan, Kon Tum, Dak Lak va Dak Nong"),
+        "tỉnh Bắc Kạn, Kon Tum, Đắk Lắk và Đắk Nông"
+    );
+}
+
 #[test]
 fn keeps_accented_syllables_and_foreign_words() {
     assert_eq!(restore("Tỉnh uỷ va Facebook"), "Tỉnh ủy và Facebook");
