@@ -126,7 +126,7 @@ fn stripped_seed_restores_accurately() {
     let score = vanban::eval::restore::evaluate(restorer(), gold, None, &RestoreOptions::default());
     assert_eq!(score.codes_changed, 0);
     assert_eq!(score.misaligned_lines, 0);
-    assert!(score.syllables.accuracy >= 0.98, "{:?}", score.syllables);
+    assert!(score.syllables.accuracy >= 0.983, "{:?}", score.syllables);
 }
 
 /// vlc-dev, from the shared data beside the repository when present.
@@ -140,7 +140,7 @@ fn vlc_dev_restores_accurately() {
     let score =
         vanban::eval::restore::evaluate(restorer(), &gold, None, &RestoreOptions::default());
     assert_eq!(score.codes_changed, 0);
-    assert!(score.syllables.accuracy >= 0.985, "{:?}", score.syllables);
+    assert!(score.syllables.accuracy >= 0.987, "{:?}", score.syllables);
 }
 
 const WORDS: &[&str] = &[

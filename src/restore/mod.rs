@@ -95,6 +95,9 @@ pub const DEFAULT_BEAM: usize = 16;
 /// Candidates whose unigram cost exceeds the best one of their stripped form by more than this
 /// (in `-ln p × 100`) are never proposed: they are typos and rare names that only cost time.
 pub const DEFAULT_PRUNE: u32 = 600;
+/// A segment longer than this (a text without punctuation) is decoded in pieces, which bounds
+/// the decoder's memory (16 states of 32 bytes per token) whatever the input.
+const MAX_SEGMENT_TOKENS: usize = 4096;
 /// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
 const BLOCK_BYTES: usize = 16 * 1024;
 /// Tokens reported in detail when the chosen form's confidence is below this, even if unchanged.
@@ -419,7 +422,9 @@ impl RestoreWorker<'_> {
         let mut segment_start = 0;
         let tokens = std::mem::take(&mut self.tokens);
         for (t, token) in tokens.iter().enumerate() {
-            if token.starts_segment && t > segment_start {
+            if (token.starts_segment || t - segment_start == MAX_SEGMENT_TOKENS)
+                && t > segment_start
+            {
                 copied = self.flush_segment(
                     text,
                     &tokens[segment_start..t],
