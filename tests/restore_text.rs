@@ -50,6 +50,15 @@ fn quoted_and_dashed_phrases_keep_their_context() {
     );
 }
 
+/// "VI. TỔ CHỨC THỰC HIỆN" came back as "VÌ. TỔ CHỨC THỰC HIỆN".
+#[test]
+fn roman_numerals_numbering_headings_are_kept() {
+    assert_eq!(
+        restore("V. KIEN NGHI\nVI. TO CHUC THUC HIEN"),
+        "V. KIẾN NGHỊ\nVI. TỔ CHỨC THỰC HIỆN"
+    );
+}
+
 /// Bắc Kạn came back as "Bắc Kan": `kạn` breaks the k-before-front-vowel rule.
 #[test]
 fn province_names_outside_the_spelling_rules() {

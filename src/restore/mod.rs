@@ -473,6 +473,7 @@ impl RestoreWorker<'_> {
         self.ranges.clear();
         for (t, token) in tokens.iter().enumerate() {
             let (free, range) = match token.kind {
+                TokenKind::Word if is_roman_list_marker(text, token) => (false, None),
                 TokenKind::Word => self.candidates(&text[token.start..token.end], options),
                 TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
                 TokenKind::Other => (false, None),
@@ -586,6 +587,26 @@ impl RestoreWorker<'_> {
     }
 }
 
+/// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with
+/// only indentation before it.
+fn is_list_marker(text: &str, token: &Token) -> bool {
+    text[token.end..].starts_with([')', '.'])
+        && text[..token.start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|indent| indent.trim().is_empty())
+}
+
+/// A Roman numeral numbering a heading (`VI. TỔ CHỨC THỰC HIỆN`), which is no syllable (`VÌ`).
+fn is_roman_list_marker(text: &str, token: &Token) -> bool {
+    let word = &text[token.start..token.end];
+    word.len() <= 6
+        && word
+            .chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+        && is_list_marker(text, token)
+}
+
 /// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items
 /// `a) b) c) d) đ)` (the item before at the start of a line) and runs of points such as
 /// `điểm a, b, c, d và đ khoản 2`. Stripping makes both letters `d`; the second is đ.
@@ -594,14 +615,7 @@ fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
     let is_d = |t: &Token| matches!(&text[t.start..t.end], "d" | "D");
     let is_letter =
         |t: &Token| t.kind == TokenKind::Word && text[t.start..t.end].chars().count() == 1;
-    let is_item = |t: &Token| {
-        is_letter(t)
-            && text[t.end..].starts_with([')', '.'])
-            && text[..t.start]
-                .rsplit('\n')
-                .next()
-                .is_some_and(|indent| indent.trim().is_empty())
-    };
+    let is_item = |t: &Token| is_letter(t) && is_list_marker(text, t);
     let mut previous_item_is_d = false;
     for (i, token) in tokens.iter().enumerate() {
         if is_item(token) {
