@@ -30,6 +30,44 @@ fn keeps_case_codes_punctuation_and_spacing() {
     );
 }
 
+/// Stripping turns the list letter đ into `d`; it is the `d` that follows a `d`.
+#[test]
+fn stripped_eth_in_enumerations_comes_back() {
+    assert_eq!(
+        restore("c) Cac co quan\nd) Nguoi dan\nd) Doanh nghiep\ne) To chuc\ntheo diem c, d va d khoan 2"),
+        "c) Các cơ quan\nd) Người dân\nđ) Doanh nghiệp\ne) Tổ chức\ntheo điểm c, d và đ khoản 2"
+    );
+}
+
+/// Quotes and dashes used to cut a phrase from its sentence ("“tụ điện biên”").
+#[test]
+fn quoted_and_dashed_phrases_keep_their_context() {
+    assert_eq!(
+        restore(
+            "Doc lap - Tu do - Hanh phuc\nngan chan “tu dien bien”, “tu chuyen hoa” trong noi bo"
+        ),
+        "Độc lập - Tự do - Hạnh phúc\nngăn chặn “tự diễn biến”, “tự chuyển hóa” trong nội bộ"
+    );
+}
+
+/// "VI. TỔ CHỨC THỰC HIỆN" came back as "VÌ. TỔ CHỨC THỰC HIỆN".
+#[test]
+fn roman_numerals_numbering_headings_are_kept() {
+    assert_eq!(
+        restore("V. KIEN NGHI\nVI. TO CHUC THUC HIEN"),
+        "V. KIẾN NGHỊ\nVI. TỔ CHỨC THỰC HIỆN"
+    );
+}
+
+/// Bắc Kạn came back as "Bắc Kan": `kạn` breaks the k-before-front-vowel rule.
+#[test]
+fn province_names_outside_the_spelling_rules() {
+    assert_eq!(
+        restore("tinh Bac Kan, Kon Tum, Dak Lak va Dak Nong"),
+        "tỉnh Bắc Kạn, Kon Tum, Đắk Lắk và Đắk Nông"
+    );
+}
+
 #[test]
 fn keeps_accented_syllables_and_foreign_words() {
     assert_eq!(restore("Tỉnh uỷ va Facebook"), "Tỉnh ủy và Facebook");
@@ -97,7 +135,7 @@ fn stripped_seed_restores_accurately() {
     let score = vanban::eval::restore::evaluate(restorer(), gold, None, &RestoreOptions::default());
     assert_eq!(score.codes_changed, 0);
     assert_eq!(score.misaligned_lines, 0);
-    assert!(score.syllables.accuracy >= 0.98, "{:?}", score.syllables);
+    assert!(score.syllables.accuracy >= 0.983, "{:?}", score.syllables);
 }
 
 /// vlc-dev, from the shared data beside the repository when present.
@@ -111,7 +149,7 @@ fn vlc_dev_restores_accurately() {
     let score =
         vanban::eval::restore::evaluate(restorer(), &gold, None, &RestoreOptions::default());
     assert_eq!(score.codes_changed, 0);
-    assert!(score.syllables.accuracy >= 0.985, "{:?}", score.syllables);
+    assert!(score.syllables.accuracy >= 0.987, "{:?}", score.syllables);
 }
 
 const WORDS: &[&str] = &[
@@ -182,9 +220,14 @@ proptest! {
         }
     }
 
+    /// The CI-run counterpart of the cargo-fuzz target `fuzz/fuzz_targets/restore.rs`.
     #[test]
     fn arbitrary_text_never_panics(text in "\\PC*") {
-        let out = restore(&text);
-        prop_assert_eq!(strip_diacritics(&out), strip_diacritics(&text));
+        for input_kind in [InputKind::Auto, InputKind::Stripped, InputKind::OcrEng] {
+            let options = RestoreOptions { input_kind, ..RestoreOptions::default() };
+            let out = restorer().restore_detailed(&text, &options).text;
+            prop_assert_eq!(strip_diacritics(&out), strip_diacritics(&text));
+            prop_assert_eq!(out.chars().count(), text.chars().count());
+        }
     }
 }

@@ -45,6 +45,12 @@ struct BuildArgs {
     /// Weighted count a trigram needs to be stored.
     #[arg(long, default_value_t = BuildOptions::default().min_trigram_count)]
     min_trigram: u64,
+    /// Word list (one word a line, e.g. Viet74K) whose two- and three-syllable words get a bonus.
+    #[arg(long, value_name = "FILE")]
+    words: Option<PathBuf>,
+    /// Cost (`-ln p × 100`) taken off each n-gram that completes a listed word.
+    #[arg(long, default_value_t = BuildOptions::default().word_bonus)]
+    word_bonus: u16,
 }
 
 pub fn run(args: ModelArgs) -> anyhow::Result<u8> {
@@ -55,6 +61,8 @@ pub fn run(args: ModelArgs) -> anyhow::Result<u8> {
                 min_syllable_count: args.min_syllable,
                 min_bigram_count: args.min_bigram,
                 min_trigram_count: args.min_trigram,
+                words: args.words,
+                word_bonus: args.word_bonus,
             };
             let started = Instant::now();
             let (bytes, report) = build(&options)?;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::format::*;
 use super::syllable;
 use super::FxHashMap;
-use crate::restore::tokenize::{tokenize, TokenKind};
+use crate::restore::tokenize::{ends_segment, tokenize, TokenKind};
 use crate::text::strip_diacritics;
 
 /// A corpus and the weight its counts get (a domain closer to the target counts more).
@@ -52,6 +52,11 @@ pub struct BuildOptions {
     pub min_bigram_count: u64,
     /// Weighted count a trigram needs to be stored.
     pub min_trigram_count: u64,
+    /// A word list (one word per line, syllables separated by spaces, e.g. Viet74K): every
+    /// n-gram that completes a listed word of two or three syllables costs `word_bonus` less.
+    pub words: Option<PathBuf>,
+    /// Cost (`-ln p × 100`) taken off an n-gram that completes a listed word.
+    pub word_bonus: u16,
 }
 
 impl Default for BuildOptions {
@@ -61,6 +66,8 @@ impl Default for BuildOptions {
             min_syllable_count: 3,
             min_bigram_count: 2,
             min_trigram_count: 3,
+            words: None,
+            word_bonus: 0,
         }
     }
 }
@@ -78,6 +85,8 @@ pub struct BuildReport {
     pub candidates: usize,
     pub bigrams: usize,
     pub trigrams: usize,
+    /// Listed words of two or three syllables whose syllables are all in the vocabulary.
+    pub words: usize,
     pub discounts: [[f64; 3]; 2],
     pub smoothing: &'static str,
     pub tone_style: &'static str,
@@ -185,7 +194,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
             }
             // A line ending in punctuation ends the segment, as the tokenizer would see it in
             // running text.
-            previous_blank = line.trim_end().ends_with(|c: char| !c.is_alphanumeric());
+            previous_blank = ends_segment(line);
         }
         source_tokens.push(stream.iter().filter(|&&t| t != BREAK).count() as u64);
         streams.push((stream, u64::from(source.weight)));
@@ -267,6 +276,26 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         })
         .collect();
     bigram_rows.sort_unstable();
+    let words = match &options.words {
+        Some(path) => {
+            let id_of: FxHashMap<&str, u16> = vocab
+                .iter()
+                .enumerate()
+                .skip(SPECIALS.len())
+                .map(|(id, form)| (form.as_str(), id as u16))
+                .collect();
+            let words = read_words(path, &id_of)?;
+            apply_word_bonus(
+                &words,
+                options.word_bonus,
+                &lm,
+                &mut bigram_rows,
+                &mut trigram_rows,
+            );
+            words.len()
+        }
+        None => 0,
+    };
 
     // Stripped form → candidates, most frequent first (ids are already in frequency order).
     let mut by_key: BTreeMap<u64, Vec<u16>> = BTreeMap::new();
@@ -288,6 +317,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         candidates: by_key.values().map(Vec::len).sum(),
         bigrams: bigram_rows.len(),
         trigrams: trigram_rows.len(),
+        words,
         discounts: [lm.discounts2, lm.discounts3],
         smoothing: "interpolated modified Kneser-Ney, count cutoffs",
         tone_style: "new (hòa, thủy)",
@@ -304,6 +334,88 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         &report,
     );
     Ok((bytes, report))
+}
+
+/// The listed words of two or three syllables, as vocabulary ids, sorted.
+fn read_words(path: &Path, id_of: &FxHashMap<&str, u16>) -> crate::Result<Vec<Vec<u16>>> {
+    let text = read_source(path)?;
+    let mut words: Vec<Vec<u16>> = text
+        .lines()
+        .filter_map(|line| {
+            let ids: Option<Vec<u16>> = line
+                .split_whitespace()
+                .map(|s| syllable::canonical(s).and_then(|form| id_of.get(form.as_str()).copied()))
+                .collect();
+            ids.filter(|ids| (2..=3).contains(&ids.len()))
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    Ok(words)
+}
+
+/// Lowers the cost of every stored n-gram that completes a listed word by `bonus`, and stores the
+/// n-grams of listed words the corpora lack (at their backoff cost, less the bonus), so the
+/// decoder rewards known words without a lookup of its own.
+fn apply_word_bonus(
+    words: &[Vec<u16>],
+    bonus: u16,
+    lm: &Smoothed,
+    bigrams: &mut Vec<(u64, u16, u16)>,
+    trigrams: &mut Vec<(u64, u16)>,
+) {
+    let pairs: FxHashMap<u64, ()> = words
+        .iter()
+        .filter(|w| w.len() == 2)
+        .map(|w| (bigram_key(w[0], w[1]), ()))
+        .collect();
+    let triples: FxHashMap<u64, ()> = words
+        .iter()
+        .filter(|w| w.len() == 3)
+        .map(|w| (trigram_key(w[0], w[1], w[2]), ()))
+        .collect();
+    let stored: FxHashMap<u64, u16> = bigrams.iter().map(|&(k, c, _)| (k, c)).collect();
+    let bigram_cost = |key: u64| -> u16 {
+        stored.get(&key).copied().unwrap_or_else(|| {
+            let v = (key >> ID_BITS) as usize;
+            let w = (key & ((1 << ID_BITS) - 1)) as usize;
+            lm.unigrams[v].1.saturating_add(lm.unigrams[w].0)
+        })
+    };
+    for (key, cost, _) in bigrams.iter_mut() {
+        if pairs.contains_key(key) {
+            *cost = cost.saturating_sub(bonus);
+        }
+    }
+    for (key, cost) in trigrams.iter_mut() {
+        if pairs.contains_key(&(*key & BIGRAM_KEY_MASK)) || triples.contains_key(key) {
+            *cost = cost.saturating_sub(bonus);
+        }
+    }
+    // Listed words the corpora never showed in a stored n-gram.
+    let mut new_bigrams: Vec<(u64, u16, u16)> = pairs
+        .keys()
+        .filter(|key| !stored.contains_key(key))
+        .map(|&key| (key, bigram_cost(key).saturating_sub(bonus), 0))
+        .collect();
+    let stored_trigrams: FxHashMap<u64, ()> = trigrams.iter().map(|&(k, _)| (k, ())).collect();
+    for &key in triples.keys() {
+        if stored_trigrams.contains_key(&key) {
+            continue;
+        }
+        let context = key >> ID_BITS;
+        let backoff = lm.contexts3.get(&context).map_or(0, |c| c.backoff_cost);
+        let full = backoff.saturating_add(bigram_cost(key & BIGRAM_KEY_MASK));
+        trigrams.push((key, full.saturating_sub(bonus)));
+        if !stored.contains_key(&context) && !pairs.contains_key(&context) {
+            new_bigrams.push((context, bigram_cost(context), backoff));
+        }
+    }
+    new_bigrams.sort_unstable();
+    new_bigrams.dedup_by_key(|b| b.0);
+    bigrams.extend(new_bigrams);
+    bigrams.sort_unstable();
+    trigrams.sort_unstable();
 }
 
 fn cost(p: f64) -> u16 {

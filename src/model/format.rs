@@ -116,3 +116,19 @@ pub fn find_in_row(
     }
     None
 }
+
+/// The first entry of `row` whose word is not below `w` (the row's end when there is none).
+#[inline]
+pub fn lower_bound(entries: &[u8], entry: usize, row: std::ops::Range<usize>, w: u16) -> usize {
+    let (mut lo, mut hi) = (row.start, row.end);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let at = mid * entry;
+        if u16::from_le_bytes([entries[at], entries[at + 1]]) < w {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}

@@ -114,25 +114,63 @@ impl LmView<'_> {
         let row = read_u32(self.bigram_rows, v as usize) as usize
             ..read_u32(self.bigram_rows, v as usize + 1) as usize;
         let e = find_in_row(self.bigrams, BIGRAM_ENTRY, row, w)?;
+        Some(self.bigram_entry(e))
+    }
+
+    /// The entries of the bigrams with left word `v`, for [`Self::bigram_ascending`].
+    #[inline]
+    pub fn bigram_row(&self, v: u16) -> (u32, u32) {
+        (
+            read_u32(self.bigram_rows, v as usize),
+            read_u32(self.bigram_rows, v as usize + 1),
+        )
+    }
+
+    /// [`Self::bigram_or_backoff`] for right words asked in ascending order: narrows `row` (from
+    /// [`Self::bigram_row`] of `v`) past `w`, so a sorted candidate list walks the row once.
+    #[inline]
+    pub fn bigram_ascending(&self, v: u16, row: &mut (u32, u32), w: u16) -> Bigram {
+        let at = lower_bound(
+            self.bigrams,
+            BIGRAM_ENTRY,
+            row.0 as usize..row.1 as usize,
+            w,
+        );
+        row.0 = at as u32;
+        if at < row.1 as usize && read_u16(self.bigrams, at * BIGRAM_ENTRY / 2) == w {
+            row.0 += 1;
+            return self.bigram_entry(at);
+        }
+        self.backoff_bigram(v, w)
+    }
+
+    #[inline]
+    fn bigram_entry(&self, e: usize) -> Bigram {
         let at = e * BIGRAM_ENTRY;
         let b = &self.bigrams[at..at + 2 * BIGRAM_ENTRY];
         let field = |i: usize| u32::from(u16::from_le_bytes([b[i], b[i + 1]]));
         let start = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        Some(Bigram {
+        Bigram {
             cost: field(2),
             backoff: field(4),
             row: (start(8), start(BIGRAM_ENTRY + 8)),
-        })
+        }
     }
 
     /// Cost of `w` after `v` and the bigram as a context (backoff 0, empty row when unseen).
     #[inline]
     pub fn bigram_or_backoff(&self, v: u16, w: u16) -> Bigram {
-        self.bigram(v, w).unwrap_or_else(|| Bigram {
+        self.bigram(v, w)
+            .unwrap_or_else(|| self.backoff_bigram(v, w))
+    }
+
+    #[inline]
+    fn backoff_bigram(&self, v: u16, w: u16) -> Bigram {
+        Bigram {
             cost: self.unigram(v).1 + self.unigram(w).0,
             backoff: 0,
             row: (0, 0),
-        })
+        }
     }
 
     /// Cost of `w` in the trigram row of a context, if stored.
@@ -145,6 +183,24 @@ impl LmView<'_> {
             w,
         )?;
         Some(u32::from(read_u16(self.trigrams, e * 2 + 1)))
+    }
+
+    /// Like [`Self::trigram`] for words asked in ascending order: narrows `row` past `w`, so a
+    /// sorted candidate list walks the row once.
+    #[inline]
+    pub fn trigram_ascending(&self, row: &mut (u32, u32), w: u16) -> Option<u32> {
+        let at = lower_bound(
+            self.trigrams,
+            TRIGRAM_ENTRY,
+            row.0 as usize..row.1 as usize,
+            w,
+        );
+        row.0 = at as u32;
+        if at < row.1 as usize && read_u16(self.trigrams, at * 2) == w {
+            row.0 += 1;
+            return Some(u32::from(read_u16(self.trigrams, at * 2 + 1)));
+        }
+        None
     }
 
     /// Full trigram cost of `w` after `u v`, with backoff.

@@ -119,8 +119,13 @@ pub fn place_tone(base: &str, tone: u8, style: ToneStyle) -> String {
 pub fn canonical(word: &str) -> Option<String> {
     let lower = word.to_lowercase();
     let (base, tone) = split_tone(&lower)?;
-    is_valid(&base, tone).then(|| place_tone(&base, tone, ToneStyle::New))
+    let form = place_tone(&base, tone, ToneStyle::New);
+    (is_valid(&base, tone) || PLACE_NAME_SYLLABLES.contains(&form.as_str())).then_some(form)
 }
+
+/// Syllables of province names spelled outside the orthographic rules (`k` before a back vowel,
+/// the final `-k`): Bắc Kạn, Kon Tum, Đắk Lắk, Đắk Nông.
+const PLACE_NAME_SYLLABLES: [&str; 4] = ["kạn", "kon", "đắk", "lắk"];
 
 const ONSETS: [&str; 28] = [
     "ngh", "ng", "gh", "gi", "kh", "nh", "ph", "qu", "th", "tr", "ch", "b", "c", "d", "đ", "g",
@@ -205,6 +210,7 @@ pub fn inventory() -> BTreeSet<String> {
             }
         }
     }
+    out.extend(PLACE_NAME_SYLLABLES.iter().map(|s| s.to_string()));
     out
 }
 

@@ -94,7 +94,10 @@ pub struct Restoration {
 pub const DEFAULT_BEAM: usize = 16;
 /// Candidates whose unigram cost exceeds the best one of their stripped form by more than this
 /// (in `-ln p × 100`) are never proposed: they are typos and rare names that only cost time.
-pub const DEFAULT_PRUNE: u32 = 900;
+pub const DEFAULT_PRUNE: u32 = 600;
+/// A segment longer than this (a text without punctuation) is decoded in pieces, which bounds
+/// the decoder's memory (16 states of 32 bytes per token) whatever the input.
+const MAX_SEGMENT_TOKENS: usize = 4096;
 /// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
 const BLOCK_BYTES: usize = 16 * 1024;
 /// Tokens reported in detail when the chosen form's confidence is below this, even if unchanged.
@@ -187,6 +190,7 @@ impl Restorer {
             ids: Vec::new(),
             key: Vec::new(),
             lower: String::new(),
+            eth: Vec::new(),
             decoder: Decoder::default(),
         }
     }
@@ -288,13 +292,7 @@ fn blocks(text: &str) -> Vec<&str> {
     for (i, _) in text.match_indices('\n') {
         let line = &text[line_start..i];
         let next_blank = text[i + 1..].starts_with(['\n', '\r']);
-        let ends_segment = next_blank
-            || line
-                .trim_end()
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-        if ends_segment && i + 1 - start >= BLOCK_BYTES {
+        if (next_blank || tokenize::ends_segment(line)) && i + 1 - start >= BLOCK_BYTES {
             out.push(&text[start..i + 1]);
             start = i + 1;
         }
@@ -326,6 +324,8 @@ pub struct RestoreWorker<'a> {
     ids: Vec<u16>,
     key: Vec<u8>,
     lower: String,
+    /// Indexes of the tokens that are the letter đ written as `d` (see [`find_stripped_eth`]).
+    eth: Vec<usize>,
     decoder: Decoder,
 }
 
@@ -417,14 +417,18 @@ impl RestoreWorker<'_> {
             },
             &mut self.tokens,
         );
+        find_stripped_eth(text, &self.tokens, &mut self.eth);
         let mut copied = 0;
         let mut segment_start = 0;
         let tokens = std::mem::take(&mut self.tokens);
         for (t, token) in tokens.iter().enumerate() {
-            if token.starts_segment && t > segment_start {
+            if (token.starts_segment || t - segment_start == MAX_SEGMENT_TOKENS)
+                && t > segment_start
+            {
                 copied = self.flush_segment(
                     text,
                     &tokens[segment_start..t],
+                    segment_start,
                     options,
                     out,
                     copied,
@@ -438,6 +442,7 @@ impl RestoreWorker<'_> {
             copied = self.flush_segment(
                 text,
                 &tokens[segment_start..],
+                segment_start,
                 options,
                 out,
                 copied,
@@ -455,6 +460,7 @@ impl RestoreWorker<'_> {
         &mut self,
         text: &str,
         tokens: &[Token],
+        first_token: usize,
         options: &RestoreOptions,
         out: &mut String,
         mut copied: usize,
@@ -467,6 +473,7 @@ impl RestoreWorker<'_> {
         self.ranges.clear();
         for (t, token) in tokens.iter().enumerate() {
             let (free, range) = match token.kind {
+                TokenKind::Word if is_roman_list_marker(text, token) => (false, None),
                 TokenKind::Word => self.candidates(&text[token.start..token.end], options),
                 TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
                 TokenKind::Other => (false, None),
@@ -504,10 +511,29 @@ impl RestoreWorker<'_> {
         for (i, slot) in self.slots.iter().enumerate() {
             let token = tokens[slot.token as usize];
             let id = self.ids[i];
+            let input = &text[token.start..token.end];
+            if id == UNK && self.eth.binary_search(&(first_token + i)).is_ok() {
+                out.push_str(&text[copied..token.start]);
+                let at = out.len();
+                out.push(if input == "D" { 'Đ' } else { 'đ' });
+                copied = token.end;
+                if let Some(details) = details.as_deref_mut() {
+                    details.push(RestoredToken {
+                        input_start: token.start,
+                        input_end: token.end,
+                        output_start: at,
+                        output_end: out.len(),
+                        input: input.to_owned(),
+                        output: out[at..].to_owned(),
+                        confidence: 1.0,
+                        alternatives: Vec::new(),
+                    });
+                }
+                continue;
+            }
             if id == UNK || id == NUM {
                 continue;
             }
-            let input = &text[token.start..token.end];
             out.push_str(&text[copied..token.start]);
             let at = out.len();
             write_cased(out, input, restorer.spelling(id, options.tone_style));
@@ -558,6 +584,57 @@ impl RestoreWorker<'_> {
             });
         }
         copied
+    }
+}
+
+/// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with
+/// only indentation before it.
+fn is_list_marker(text: &str, token: &Token) -> bool {
+    text[token.end..].starts_with([')', '.'])
+        && text[..token.start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|indent| indent.trim().is_empty())
+}
+
+/// A Roman numeral numbering a heading (`VI. TỔ CHỨC THỰC HIỆN`), which is no syllable (`VÌ`).
+fn is_roman_list_marker(text: &str, token: &Token) -> bool {
+    let word = &text[token.start..token.end];
+    word.len() <= 6
+        && word
+            .chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+        && is_list_marker(text, token)
+}
+
+/// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items
+/// `a) b) c) d) đ)` (the item before at the start of a line) and runs of points such as
+/// `điểm a, b, c, d và đ khoản 2`. Stripping makes both letters `d`; the second is đ.
+fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
+    eth.clear();
+    let is_d = |t: &Token| matches!(&text[t.start..t.end], "d" | "D");
+    let is_letter =
+        |t: &Token| t.kind == TokenKind::Word && text[t.start..t.end].chars().count() == 1;
+    let is_item = |t: &Token| is_letter(t) && is_list_marker(text, t);
+    let mut previous_item_is_d = false;
+    for (i, token) in tokens.iter().enumerate() {
+        if is_item(token) {
+            if is_d(token) && previous_item_is_d {
+                eth.push(i);
+            }
+            previous_item_is_d = is_d(token);
+            continue;
+        }
+        if !is_d(token) || !is_letter(token) {
+            continue;
+        }
+        let before = tokens[..i]
+            .iter()
+            .rev()
+            .find(|t| !matches!(&text[t.start..t.end], "va" | "và" | "hoac" | "hoặc"));
+        if before.is_some_and(|t| is_d(t) && is_letter(t)) {
+            eth.push(i);
+        }
     }
 }
 

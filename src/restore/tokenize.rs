@@ -2,11 +2,13 @@
 //! this code, so the contexts counted in the corpus are exactly the contexts seen when decoding.
 //!
 //! A whitespace-separated chunk is stripped of leading and trailing punctuation; what is left is a
-//! word (letters only), a number (digits only) or anything else (codes such as `24-CTr/TU`, URLs,
-//! `QĐ-TTg`), which is copied through untouched. Letter runs joined by hyphens (`Rịa-Vũng`) are
+//! word (letters only), a number (anything with a digit: `2023`, `24-CTr/TU`, `14/6/2022`) or
+//! anything else (`QĐ-TTg`, URLs, foreign words); numbers and the rest are copied through untouched. Letter runs joined by hyphens (`Rịa-Vũng`) are
 //! split into words when every part is a syllable. Punctuation and blank lines end a segment: the
 //! decoder restores each segment on its own, with sentence boundaries at both ends. A single line
-//! break does not, so a heading keeps the context of the line it wraps onto.
+//! break does not, so a heading keeps the context of the line it wraps onto; nor do quotes,
+//! brackets, dashes and Markdown emphasis, which wrap phrases without ending the sentence
+//! (`lối sống “tự diễn biến”`, `Độc lập - Tự do`).
 
 /// What a token is to the language model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,22 +28,47 @@ pub struct Token {
     pub starts_segment: bool,
 }
 
+/// Punctuation that sits around a phrase inside a sentence rather than between sentences.
+fn is_transparent(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '\'' | '‘' | '’' | '(' | ')' | '[' | ']' | '-' | '–' | '—' | '*' | '_'
+    )
+}
+
+/// Whether punctuation (the characters around or between words) ends a segment.
+fn breaks(punctuation: &str) -> bool {
+    punctuation.chars().any(|c| !is_transparent(c))
+}
+
+/// Whether a line's last chunk ends a segment: it ends in punctuation that is not transparent.
+pub fn ends_segment(line: &str) -> bool {
+    let line = line.trim_end();
+    let words_end = line
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && !c.is_whitespace())
+        .len();
+    words_end == 0 || breaks(&line[words_end..])
+}
+
 /// Appends the tokens of `text` to `out`. `is_syllable` decides whether a hyphenated letter run
 /// is split into words (`Rịa-Vũng`) or kept whole as a code (`KH-BTGTW`).
 pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<Token>) {
     let mut boundary = true;
     let mut newlines = 0;
     let mut chunk_start = None;
+    let mut line_start = true;
     for (i, c) in text
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
         if c.is_whitespace() {
             if let Some(start) = chunk_start.take() {
-                boundary = chunk(text, start, i, boundary, &is_syllable, out);
+                boundary = chunk(text, start, i, boundary, line_start, &is_syllable, out);
                 newlines = 0;
+                line_start = false;
             }
             if c == '\n' {
+                line_start = true;
                 newlines += 1;
                 if newlines >= 2 {
                     boundary = true;
@@ -53,25 +80,27 @@ pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<To
     }
 }
 
-/// Tokenizes one whitespace-free chunk; returns whether a boundary follows it.
+/// Tokenizes one whitespace-free chunk; returns whether a boundary follows it. Punctuation alone
+/// at the start of a line is a list bullet (`- `), which ends the segment before it.
 fn chunk(
     text: &str,
     start: usize,
     end: usize,
     mut boundary: bool,
+    line_start: bool,
     is_syllable: &impl Fn(&str) -> bool,
     out: &mut Vec<Token>,
 ) -> bool {
     let s = &text[start..end];
     let Some(core_start) = s.find(|c: char| c.is_alphanumeric()) else {
-        return true;
+        return boundary || line_start || breaks(s);
     };
     let core_end = s
         .char_indices()
         .rev()
         .find(|(_, c)| c.is_alphanumeric())
         .map_or(s.len(), |(i, c)| i + c.len_utf8());
-    if core_start > 0 {
+    if breaks(&s[..core_start]) {
         boundary = true;
     }
     let core = &s[core_start..core_end];
@@ -86,7 +115,8 @@ fn chunk(
     };
     if core.chars().all(char::is_alphabetic) {
         push(0, core.len(), TokenKind::Word, &mut boundary);
-    } else if core.chars().all(|c| c.is_ascii_digit()) {
+    } else if core.chars().any(|c| c.is_ascii_digit()) {
+        // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
         push(0, core.len(), TokenKind::Number, &mut boundary);
     } else if core
         .split('-')
@@ -100,7 +130,7 @@ fn chunk(
     } else {
         push(0, core.len(), TokenKind::Other, &mut boundary);
     }
-    core_end < s.len()
+    breaks(&s[core_end..])
 }
 
 #[cfg(test)]
@@ -129,17 +159,38 @@ mod tests {
                 "Kế:Word",
                 "hoạch:Word",
                 "số:Word",
-                "156-KH/BTGTW:Other",
+                "156-KH/BTGTW:Number",
                 "ngày:Word",
                 "14:Number",
                 "|va:Word",
-                "|tang:Word",
-                "|Ria:Word",
+                "tang:Word",
+                "Ria:Word",
                 "Vung:Word",
                 "KH-BTGTW:Other",
                 "|moi:Word",
             ]
         );
+    }
+
+    #[test]
+    fn quotes_brackets_and_dashes_keep_the_segment_but_bullets_end_it() {
+        assert_eq!(
+            render("loi song “tu dien” (khoa) - Tu do\n- moi"),
+            [
+                "|loi:Word",
+                "song:Word",
+                "tu:Word",
+                "dien:Word",
+                "khoa:Word",
+                "Tu:Word",
+                "do:Word",
+                "|moi:Word"
+            ]
+        );
+        assert!(ends_segment("KE HOACH."));
+        assert!(ends_segment("..."));
+        assert!(!ends_segment("“tu dien”"));
+        assert!(!ends_segment("tu dien"));
     }
 
     #[test]
