@@ -1,3 +1,4 @@
 //! Measuring the pipeline against gold data.
+pub mod ocr;
 pub mod parse;
 pub mod restore;

@@ -115,6 +115,8 @@ pub struct Restorer {
     /// Old-style spelling of the syllables whose mark moves (`hòa` → `hoà`).
     old_style: FxHashMap<u16, Box<str>>,
     beam: usize,
+    /// Distinguishes restorers (and their candidate ids) in per-thread caches.
+    id: u64,
 }
 
 impl Restorer {
@@ -172,6 +174,10 @@ impl Restorer {
             accented,
             old_style,
             beam: beam.max(1),
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 

@@ -21,13 +21,24 @@ use super::{InputKind, Restorer};
 /// searched.
 const SEARCH_BOUND: u32 = 1400;
 /// Candidates kept per word, cheapest channel + unigram cost first.
-const MAX_CANDIDATES: usize = 24;
+const MAX_CANDIDATES: usize = 12;
+/// Candidates whose channel + unigram cost exceeds the best one's by more than this are dropped.
+const CANDIDATE_MARGIN: u32 = 1200;
 /// Search steps per word, so a long garbled token cannot stall a page.
 const MAX_STEPS: usize = 4000;
 /// Channel cost of keeping a word that is no syllable as it is (a name, a foreign word): a
 /// syllable needs to explain the observation at least this well to replace it.
 const KEEP_COST: u32 = 900;
-/// Words cached per worker before the cache is cleared.
+/// The same for a word whose letters spell a Vietnamese syllable without its marks: printed
+/// Vietnamese, most likely.
+const KEEP_SYLLABLE_COST: u32 = 1600;
+/// The same for a word that cannot be text as printed: a digit or `&` among letters, a `w`, or
+/// marks no Vietnamese syllable carries (`hién`).
+const KEEP_GARBLED_COST: u32 = 2000;
+/// Readings of one unit costlier than this are not searched (they are priced when another
+/// reading leads to the same syllable).
+const UNIT_BOUND: u32 = 600;
+/// Words cached per thread before the cache is cleared.
 const CACHE_LIMIT: usize = 100_000;
 
 /// The OCR language model an input kind stands for.
@@ -46,10 +57,22 @@ struct Unit {
     letters: (u8, u8),
 }
 
-/// Per-worker state: the candidate cache and the search's scratch buffers.
+/// Candidates already generated on this thread, for one restorer and channel. Thread-local
+/// rather than per worker: rayon makes a worker per job, and running text repeats its words
+/// across jobs.
+#[derive(Debug, Default)]
+struct Cache {
+    owner: (u64, usize),
+    words: FxHashMap<Box<str>, Box<[(u16, u32)]>>,
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+}
+
+/// Per-worker scratch buffers of the search.
 #[derive(Debug, Default)]
 pub struct OcrWorker {
-    cache: FxHashMap<Box<str>, Box<[(u16, u32)]>>,
     observed: Vec<char>,
     units: Vec<Unit>,
     key: Vec<u8>,
@@ -69,11 +92,18 @@ impl OcrWorker {
         costs: &mut Vec<u32>,
     ) {
         let lower = word.to_lowercase();
-        if let Some(found) = self.cache.get(lower.as_str()) {
-            for &(id, cost) in found.iter() {
-                ids.push(id);
-                costs.push(cost);
+        let owner = (restorer.id, channel as *const Channel as usize);
+        let hit = CACHE.with_borrow_mut(|cache| {
+            if cache.owner != owner || cache.words.len() >= CACHE_LIMIT {
+                cache.owner = owner;
+                cache.words.clear();
             }
+            let found = cache.words.get(lower.as_str())?;
+            ids.extend(found.iter().map(|f| f.0));
+            costs.extend(found.iter().map(|f| f.1));
+            Some(())
+        });
+        if hit.is_some() {
             return;
         }
         self.observed.clear();
@@ -90,17 +120,37 @@ impl OcrWorker {
         self.found.dedup_by_key(|&mut (id, _)| id);
         self.found
             .sort_unstable_by_key(|&(id, cost)| (cost + lm.unigram(id).0, id));
-        self.found.truncate(MAX_CANDIDATES);
+        let best = self
+            .found
+            .first()
+            .map_or(0, |&(id, cost)| cost + lm.unigram(id).0);
+        let kept = self
+            .found
+            .iter()
+            .take(MAX_CANDIDATES)
+            .take_while(|&&(id, cost)| cost + lm.unigram(id).0 <= best + CANDIDATE_MARGIN)
+            .count();
+        self.found.truncate(kept);
         let exact = syllable::canonical(&lower)
             .and_then(|form| restorer.accented.get(form.as_str()).copied());
         if exact.is_none_or(|id| !self.found.iter().any(|&(f, _)| f == id)) {
-            self.found.push((UNK, KEEP_COST));
+            let garbled = lower.contains('w')
+                || lower.chars().any(|c| !c.is_alphabetic())
+                || (!lower.is_ascii() && exact.is_none());
+            let keep = if garbled {
+                KEEP_GARBLED_COST
+            } else if restorer.candidate_count(&lower) > 0 {
+                KEEP_SYLLABLE_COST
+            } else {
+                KEEP_COST
+            };
+            self.found.push((UNK, keep));
         }
-        if self.cache.len() >= CACHE_LIMIT {
-            self.cache.clear();
-        }
-        self.cache
-            .insert(lower.into(), self.found.as_slice().into());
+        CACHE.with_borrow_mut(|cache| {
+            cache
+                .words
+                .insert(lower.into_boxed_str(), self.found.as_slice().into())
+        });
         for &(id, cost) in &self.found {
             ids.push(id);
             costs.push(cost);
@@ -131,8 +181,11 @@ impl OcrWorker {
                 .then(|| same_letter(unit[0]))
                 .flatten()
                 .filter(|f| !rewrites.iter().any(|r| r.letters() == f.letters()));
-            for rewrite in rewrites.iter().chain(fallback.as_ref()) {
+            for rewrite in fallback.iter().chain(rewrites) {
                 let total = cost + rewrite.cost;
+                if rewrite.cost > UNIT_BOUND {
+                    break;
+                }
                 if total > SEARCH_BOUND || self.key.len() + rewrite.letters().len() > 8 {
                     continue;
                 }
@@ -145,6 +198,9 @@ impl OcrWorker {
         if !dropped {
             for rewrite in channel.rewrites(0) {
                 let total = cost + rewrite.cost;
+                if rewrite.cost > UNIT_BOUND {
+                    break;
+                }
                 if total > SEARCH_BOUND || self.key.len() + 1 > 8 {
                     continue;
                 }
