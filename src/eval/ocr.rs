@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::restore::fold;
@@ -123,8 +124,9 @@ pub fn evaluate(restorer: &Restorer, pages: &[Page]) -> RoundTripScore {
         }
     };
     let started = Instant::now();
+    // Pages in parallel: one page is one block, which `restore_text` would run on one thread.
     let repaired: Vec<String> = pages
-        .iter()
+        .par_iter()
         .map(|page| {
             let options = RestoreOptions {
                 input_kind: kind(&page.lang),
@@ -138,7 +140,6 @@ pub fn evaluate(restorer: &Restorer, pages: &[Page]) -> RoundTripScore {
 
     let mut rows: BTreeMap<(String, String), RoundTrip> = BTreeMap::new();
     let scored: Vec<(usize, usize, usize, usize, usize, usize)> = {
-        use rayon::prelude::*;
         pages
             .par_iter()
             .zip(&repaired)

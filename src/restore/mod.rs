@@ -114,6 +114,8 @@ pub struct Restorer {
     accented: FxHashMap<Box<str>, u16>,
     /// Old-style spelling of the syllables whose mark moves (`hòa` → `hoà`).
     old_style: FxHashMap<u16, Box<str>>,
+    /// Prefixes of the stripped forms, for OCR candidate search.
+    ocr_prefixes: ocr::Prefixes,
     beam: usize,
     /// Distinguishes restorers (and their candidate ids) in per-thread caches.
     id: u64,
@@ -169,6 +171,7 @@ impl Restorer {
         }
         Restorer {
             model,
+            ocr_prefixes: ocr::Prefixes::new(forms.keys()),
             forms,
             candidates,
             accented,

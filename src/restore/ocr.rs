@@ -19,7 +19,7 @@ use super::{InputKind, Restorer};
 
 /// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
 /// searched.
-const SEARCH_BOUND: u32 = 1400;
+const SEARCH_BOUND: u32 = 1100;
 /// Candidates kept per word, cheapest channel + unigram cost first.
 const MAX_CANDIDATES: usize = 12;
 /// Candidates whose channel + unigram cost exceeds the best one's by more than this are dropped.
@@ -37,7 +37,7 @@ const KEEP_SYLLABLE_COST: u32 = 1600;
 const KEEP_GARBLED_COST: u32 = 2000;
 /// Readings of one unit costlier than this are not searched (they are priced when another
 /// reading leads to the same syllable).
-const UNIT_BOUND: u32 = 600;
+const UNIT_BOUND: u32 = 550;
 /// Words cached per thread before the cache is cleared.
 const CACHE_LIMIT: usize = 100_000;
 
@@ -55,6 +55,29 @@ pub fn ocr_lang(kind: InputKind) -> Option<OcrLang> {
 struct Unit {
     observed: (u8, u8),
     letters: (u8, u8),
+}
+
+/// Every prefix of every stripped form of the restorer's index, packed as the forms are: the
+/// search abandons a reading as soon as its letters start no syllable.
+#[derive(Debug, Default)]
+pub struct Prefixes(std::collections::HashSet<u64, crate::model::FxBuild>);
+
+impl Prefixes {
+    pub fn new<'a>(forms: impl Iterator<Item = &'a u64>) -> Prefixes {
+        let mut set = std::collections::HashSet::default();
+        for &key in forms {
+            let bytes = key.to_le_bytes();
+            let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+            for end in 0..=len {
+                set.extend(pack_key(&bytes[..end]));
+            }
+        }
+        Prefixes(set)
+    }
+
+    fn contains(&self, prefix: &[u8]) -> bool {
+        pack_key(prefix).is_some_and(|key| self.0.contains(&key))
+    }
 }
 
 /// Candidates already generated on this thread, for one restorer and channel. Thread-local
@@ -190,7 +213,9 @@ impl OcrWorker {
                     continue;
                 }
                 self.push(at, len, rewrite);
-                self.search(restorer, channel, at + len, total, dropped);
+                if restorer.ocr_prefixes.contains(&self.key) {
+                    self.search(restorer, channel, at + len, total, dropped);
+                }
                 self.pop();
             }
         }
@@ -205,7 +230,9 @@ impl OcrWorker {
                     continue;
                 }
                 self.push(at, 0, rewrite);
-                self.search(restorer, channel, at, total, true);
+                if restorer.ocr_prefixes.contains(&self.key) {
+                    self.search(restorer, channel, at, total, true);
+                }
                 self.pop();
             }
         }
@@ -278,6 +305,41 @@ pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
     text[line_start..line_end].chars().any(char::is_lowercase)
 }
 
+/// Maps character offsets of restored text back to the input's, across the tokens whose length
+/// OCR repair changed (`ciia` → `của`); every other offset keeps its distance to them.
+#[derive(Debug, Default, Clone)]
+pub struct OffsetShifts(Vec<super::RestoredToken>);
+
+impl OffsetShifts {
+    pub fn new(tokens: &[super::RestoredToken]) -> OffsetShifts {
+        OffsetShifts(
+            tokens
+                .iter()
+                .filter(|t| t.output_end - t.output_start != t.input_end - t.input_start)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// The input offset of output offset `output` (inside a changed token: the same distance
+    /// from its start, at most its end).
+    pub fn input_offset(&self, output: usize) -> usize {
+        let before = self.0.partition_point(|t| t.output_start <= output);
+        let Some(token) = before.checked_sub(1).map(|i| &self.0[i]) else {
+            return output;
+        };
+        if output < token.output_end {
+            token.input_start
+                + (output - token.output_start).min(token.input_end - token.input_start)
+        } else {
+            output - token.output_end + token.input_end
+        }
+    }
+}
+
+/// Garbled words needed before a text is taken for OCR output at all.
+const MIN_EVIDENCE: usize = 5;
+
 /// Signs of English-model OCR in a word: a digit or `&` inside letters (`s6`, `K&`, `1y`), `w`
 /// (no Vietnamese word has one), or marks that make no Vietnamese syllable (`hién`, `gido` is not
 /// caught, but `vé` next to `Ké` is: `é` on a syllable is fine, so only invalid ones count).
@@ -296,10 +358,11 @@ impl GarbleSigns {
         let mut signs = GarbleSigns::default();
         for chunk in text.split_whitespace() {
             let word = chunk.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
-            if !word.chars().any(char::is_alphabetic)
-                || word.contains(['/', '-', '.', ':'])
-                || word.chars().count() > 10
-            {
+            // Latin-script words only: other scripts say nothing about Vietnamese OCR.
+            let latin = word.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c == '&' || strip_char(c).is_ascii_alphabetic()
+            });
+            if !latin || !word.chars().any(char::is_alphabetic) || word.chars().count() > 10 {
                 continue;
             }
             signs.words += 1;
@@ -328,6 +391,9 @@ impl GarbleSigns {
     /// Accented directives measure under 1 % invalid accented words; seed 002's English-model
     /// OCR 40 % and 6 % of words with symbols.
     pub fn looks_like_eng_ocr(&self) -> bool {
+        if self.invalid_accented + self.symbols < MIN_EVIDENCE {
+            return false;
+        }
         let words = self.words.max(1) as f64;
         let invalid = self.invalid_accented as f64 / self.accented.max(1) as f64;
         (self.accented as f64 >= 0.05 * words && invalid >= 0.25)
@@ -336,6 +402,9 @@ impl GarbleSigns {
 
     /// Vietnamese-model OCR: accented text with a few words no syllable spells.
     pub fn looks_like_vie_ocr(&self) -> bool {
+        if self.invalid_accented < MIN_EVIDENCE {
+            return false;
+        }
         let invalid = self.invalid_accented as f64 / self.accented.max(1) as f64;
         invalid >= 0.02
     }
