@@ -50,8 +50,9 @@ pub enum ConfusionError {
 }
 
 /// Which Tesseract language model produced the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OcrLang {
+    #[default]
     Eng,
     Vie,
 }
@@ -79,6 +80,7 @@ impl Rewrite {
 /// The confusions of one OCR language model.
 #[derive(Debug, Default)]
 pub struct Channel {
+    pub lang: OcrLang,
     costs: FxHashMap<(u64, u64), u32>,
     /// Observed unit → its readings, cheapest first.
     rewrites: FxHashMap<u64, Vec<Rewrite>>,
@@ -181,6 +183,7 @@ impl ConfusionTable {
             return Err(ConfusionError::BadMagic);
         }
         let mut table = ConfusionTable::default();
+        table.vie.lang = OcrLang::Vie;
         let mut expected = None;
         for (n, line) in lines.enumerate() {
             let line_no = n + 2;

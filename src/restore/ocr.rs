@@ -19,7 +19,7 @@ use super::{InputKind, Restorer};
 
 /// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
 /// searched.
-const SEARCH_BOUND: u32 = 1100;
+const SEARCH_BOUND: u32 = 1400;
 /// Candidates kept per word, cheapest channel + unigram cost first.
 const MAX_CANDIDATES: usize = 12;
 /// Candidates whose channel + unigram cost exceeds the best one's by more than this are dropped.
@@ -29,15 +29,16 @@ const MAX_STEPS: usize = 4000;
 /// Channel cost of keeping a word that is no syllable as it is (a name, a foreign word): a
 /// syllable needs to explain the observation at least this well to replace it.
 const KEEP_COST: u32 = 900;
-/// The same for a word whose letters spell a Vietnamese syllable without its marks: printed
-/// Vietnamese, most likely.
+/// The same for a word whose letters spell a Vietnamese syllable without its marks, or a
+/// lowercase word read by the English model: printed Vietnamese, most likely (names and foreign
+/// words are capitalized or rare in directives; the Vietnamese model reads Vietnamese right).
 const KEEP_SYLLABLE_COST: u32 = 1600;
 /// The same for a word that cannot be text as printed: a digit or `&` among letters, a `w`, or
 /// marks no Vietnamese syllable carries (`hién`).
 const KEEP_GARBLED_COST: u32 = 2000;
 /// Readings of one unit costlier than this are not searched (they are priced when another
 /// reading leads to the same syllable).
-const UNIT_BOUND: u32 = 550;
+const UNIT_BOUND: u32 = 600;
 /// Words cached per thread before the cache is cleared.
 const CACHE_LIMIT: usize = 100_000;
 
@@ -162,7 +163,9 @@ impl OcrWorker {
                 || (!lower.is_ascii() && exact.is_none());
             let keep = if garbled {
                 KEEP_GARBLED_COST
-            } else if restorer.candidate_count(&lower) > 0 {
+            } else if restorer.candidate_count(&lower) > 0
+                || (channel.lang == OcrLang::Eng && !starts_upper(word))
+            {
                 KEEP_SYLLABLE_COST
             } else {
                 KEEP_COST
@@ -277,6 +280,10 @@ impl OcrWorker {
             self.found.push((id, cost));
         }
     }
+}
+
+fn starts_upper(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// A letter the table does not list is at least its own base letter, at no search cost (the
