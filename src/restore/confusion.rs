@@ -136,8 +136,12 @@ impl Channel {
             Some(existing) => existing.cost = existing.cost.min(cost),
             None => list.push(rewrite),
         }
-        for &c in observed {
-            if !c.is_alphabetic() && !self.symbols.contains(&c) {
+        // Only digits and letter-like signs read for a letter make a word of what they touch;
+        // punctuation the table pairs with letters (`n → n.`, specks) must not glue `này.` or
+        // `tế..` into one word.
+        let letter_like = |c: char| c.is_ascii_digit() || matches!(c, '&' | '$' | '@' | '¢' | '£');
+        for &c in observed.iter().filter(|_| !truth.is_empty()) {
+            if letter_like(c) && !self.symbols.contains(&c) {
                 self.symbols.push(c);
             }
         }

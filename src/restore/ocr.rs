@@ -38,7 +38,7 @@ const KEEP_SYLLABLE_COST: u32 = 1600;
 const KEEP_GARBLED_COST: u32 = 2000;
 /// Readings of one unit costlier than this are not searched (they are priced when another
 /// reading leads to the same syllable).
-const UNIT_BOUND: u32 = 600;
+const UNIT_BOUND: u32 = 750;
 /// Words cached per thread before the cache is cleared.
 const CACHE_LIMIT: usize = 100_000;
 
@@ -190,7 +190,7 @@ impl OcrWorker {
         channel: &Channel,
         at: usize,
         cost: u32,
-        dropped: bool,
+        gapped: bool,
     ) {
         self.steps += 1;
         if self.steps > MAX_STEPS {
@@ -212,18 +212,23 @@ impl OcrWorker {
                 if rewrite.cost > UNIT_BOUND {
                     break;
                 }
-                if total > SEARCH_BOUND || self.key.len() + rewrite.letters().len() > 8 {
+                let gap = rewrite.letters().is_empty();
+                if total > SEARCH_BOUND
+                    || self.key.len() + rewrite.letters().len() > 8
+                    || (gap && gapped)
+                {
                     continue;
                 }
                 self.push(at, len, rewrite);
                 if restorer.ocr_prefixes.contains(&self.key) {
-                    self.search(restorer, channel, at + len, total, dropped);
+                    self.search(restorer, channel, at + len, total, gapped || gap);
                 }
                 self.pop();
             }
         }
-        // A letter the OCR lost entirely; one per word.
-        if !dropped {
+        // A letter the OCR lost entirely. One gap per word (a lost letter or a speck read as
+        // one): more would let any word become any syllable.
+        if !gapped {
             for rewrite in channel.rewrites(0) {
                 let total = cost + rewrite.cost;
                 if rewrite.cost > UNIT_BOUND {
