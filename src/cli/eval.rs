@@ -126,12 +126,12 @@ fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     println!(
-        "{:<5} {:<7} {:>5} {:>7} {:>10} {:>10} {:>10} {:>10}",
+        "{:<5} {:<8} {:>5} {:>7} {:>10} {:>10} {:>10} {:>10}",
         "lang", "pages", "n", "words", "CER before", "CER after", "WER before", "WER after"
     );
     for row in &score.rows {
         println!(
-            "{:<5} {:<7} {:>5} {:>7} {:>9.2}% {:>9.2}% {:>9.2}% {:>9.2}%",
+            "{:<5} {:<8} {:>5} {:>7} {:>9.2}% {:>9.2}% {:>9.2}% {:>9.2}%",
             row.lang,
             row.degradation,
             row.pages,

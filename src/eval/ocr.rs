@@ -20,7 +20,8 @@ use crate::restore::{InputKind, RestoreOptions, Restorer};
 pub struct Page {
     /// `eng` or `vie`.
     pub lang: String,
-    /// `clean`, `light` or `heavy`: the last part of the rendered document's name.
+    /// `clean`, `light` or `heavy`: the last part of the rendered document's name. Scores also
+    /// pool `degraded` (light and heavy) and `all` pages.
     pub degradation: String,
     pub truth: String,
     pub ocr: String,
@@ -157,7 +158,11 @@ pub fn evaluate(restorer: &Restorer, pages: &[Page]) -> RoundTripScore {
             .collect()
     };
     for (page, s) in pages.iter().zip(scored) {
-        for degradation in [page.degradation.as_str(), "all"] {
+        let degraded = (page.degradation != "clean").then_some("degraded");
+        for degradation in [Some(page.degradation.as_str()), degraded, Some("all")]
+            .into_iter()
+            .flatten()
+        {
             let row = rows
                 .entry((page.lang.clone(), degradation.to_owned()))
                 .or_insert_with(|| RoundTrip {

@@ -20,10 +20,12 @@ use super::{InputKind, Restorer};
 /// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
 /// searched.
 const SEARCH_BOUND: u32 = 1400;
+/// Once a reading spells a syllable, readings costlier by more than this are not searched.
+const FOUND_BOUND: u32 = 800;
 /// Candidates kept per word, cheapest channel + unigram cost first.
-const MAX_CANDIDATES: usize = 12;
+const MAX_CANDIDATES: usize = 8;
 /// Candidates whose channel + unigram cost exceeds the best one's by more than this are dropped.
-const CANDIDATE_MARGIN: u32 = 1200;
+const CANDIDATE_MARGIN: u32 = 900;
 /// Search steps per word, so a long garbled token cannot stall a page.
 const MAX_STEPS: usize = 4000;
 /// Channel cost of keeping a word that is no syllable as it is (a name, a foreign word): a
@@ -103,6 +105,9 @@ pub struct OcrWorker {
     found: Vec<(u16, u32)>,
     syllable: Vec<char>,
     steps: usize,
+    /// Readings costlier than this are not searched: [`SEARCH_BOUND`], lowered to
+    /// [`FOUND_BOUND`] above the cheapest reading that spelled a syllable.
+    bound: u32,
 }
 
 impl OcrWorker {
@@ -136,6 +141,7 @@ impl OcrWorker {
         self.units.clear();
         self.key.clear();
         self.steps = 0;
+        self.bound = SEARCH_BOUND;
         if self.observed.len() <= 10 {
             self.search(restorer, channel, 0, 0, false);
         }
@@ -197,7 +203,9 @@ impl OcrWorker {
             return;
         }
         if at == self.observed.len() {
-            self.price(restorer, channel);
+            if self.price(restorer, channel) {
+                self.bound = self.bound.min(cost + FOUND_BOUND);
+            }
             return;
         }
         for len in 1..=2.min(self.observed.len() - at) {
@@ -213,7 +221,7 @@ impl OcrWorker {
                     break;
                 }
                 let gap = rewrite.letters().is_empty();
-                if total > SEARCH_BOUND
+                if total > self.bound
                     || self.key.len() + rewrite.letters().len() > 8
                     || (gap && gapped)
                 {
@@ -234,7 +242,7 @@ impl OcrWorker {
                 if rewrite.cost > UNIT_BOUND {
                     break;
                 }
-                if total > SEARCH_BOUND || self.key.len() + 1 > 8 {
+                if total > self.bound || self.key.len() + 1 > 8 {
                     continue;
                 }
                 self.push(at, 0, rewrite);
@@ -261,10 +269,11 @@ impl OcrWorker {
         }
     }
 
-    /// Prices every syllable of the stripped form spelled so far, unit by unit.
-    fn price(&mut self, restorer: &Restorer, channel: &Channel) {
+    /// Prices every syllable of the stripped form spelled so far, unit by unit; whether there
+    /// was one.
+    fn price(&mut self, restorer: &Restorer, channel: &Channel) -> bool {
         let Some(&(a, b)) = pack_key(&self.key).and_then(|key| restorer.forms.get(&key)) else {
-            return;
+            return false;
         };
         for &id in &restorer.candidates[a as usize..b as usize] {
             self.syllable.clear();
@@ -284,6 +293,7 @@ impl OcrWorker {
                 .sum();
             self.found.push((id, cost));
         }
+        true
     }
 }
 
