@@ -84,7 +84,7 @@ struct RestoreEvalArgs {
     /// Model file to memory-map instead of the embedded model.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
-    /// What the input is; `ocr-eng` ignores the marks already present.
+    /// What the input is; `ocr-eng`/`ocr-vie` also repair OCR garble (`ciia` → `của`).
     #[arg(long, value_enum, default_value_t = InputKind::Auto)]
     input_kind: InputKind,
     /// Decoder states kept per position.

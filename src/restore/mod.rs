@@ -392,7 +392,7 @@ impl RestoreWorker<'_> {
     }
 
     /// Candidate ids of a word token, and whether they came from its stripped form.
-    fn candidates(&mut self, word: &str, options: &RestoreOptions) -> (bool, Option<(u32, u32)>) {
+    fn candidates(&mut self, word: &str) -> (bool, Option<(u32, u32)>) {
         let restorer = self.restorer;
         self.key.clear();
         let mut accented = false;
@@ -404,8 +404,7 @@ impl RestoreWorker<'_> {
             }
             self.key.push(base.to_ascii_lowercase() as u8);
         }
-        let keep_marks = options.input_kind != InputKind::OcrEng;
-        if accented && keep_marks {
+        if accented {
             self.lower.clear();
             self.lower.extend(word.chars().flat_map(char::to_lowercase));
             let id = syllable::canonical(&self.lower)
@@ -522,7 +521,7 @@ impl RestoreWorker<'_> {
                 continue;
             }
             let (free, range) = match token.kind {
-                TokenKind::Word => self.candidates(&text[token.start..token.end], options),
+                TokenKind::Word => self.candidates(&text[token.start..token.end]),
                 TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
                 TokenKind::Other => (false, None),
             };
