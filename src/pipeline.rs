@@ -2,10 +2,11 @@
 
 use std::path::Path;
 
-use crate::document::{OffsetMap, Page, PageMethod, RawText, SpanMapper};
+use crate::document::{OffsetMap, Page, PageMethod, RawText, Span, SpanMapper};
 use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested, PageEvent};
 use crate::parse;
+use crate::restore::ocr::OffsetShifts;
 use crate::restore::{InputKind, RestoreOptions, Restorer};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
@@ -71,9 +72,11 @@ impl Pipeline {
         let encoding = ingested.encoding.unwrap_or(crate::text::Encoding::Utf8);
         let normalized = text::normalize(&ingested.raw.text, encoding, &self.options.normalize);
         let mut content = normalized.text;
-        // Restoration only changes marks, one character for one, so the offset map stays.
+        // Restoration changes marks, one character for one, except where OCR repair changes a
+        // word's length (`ciia` → `của`): `shifts` maps restored offsets back to normalized ones.
         let to_raw: OffsetMap = normalized.to_raw;
         let spans = SpanMapper::new(&to_raw, &ingested.raw);
+        let mut shifts = OffsetShifts::default();
         let restoration = match (&self.restorer, &self.options.restore) {
             (Some(restorer), Some(options)) => {
                 let options = &RestoreOptions {
@@ -82,6 +85,7 @@ impl Pipeline {
                 };
                 let restored = restorer.new_worker().restore(&content, options);
                 content = restored.text;
+                shifts = OffsetShifts::new(&restored.tokens);
                 Some(RestorationRecord {
                     input_kind: restored.input_kind.unwrap_or(options.input_kind),
                     model: restorer.model().name().to_owned(),
@@ -94,7 +98,11 @@ impl Pipeline {
                         .tokens
                         .into_iter()
                         .map(|t| TokenRecord {
-                            span: spans.span(t.output_start, t.output_end),
+                            span: Span {
+                                start: t.output_start,
+                                end: t.output_end,
+                                ..spans.span(t.input_start, t.input_end)
+                            },
                             input: t.input,
                             output: t.output,
                             confidence: t.confidence,
@@ -106,7 +114,11 @@ impl Pipeline {
             _ => None,
         };
 
-        let parsed = parse::parse(&content, &|start, end| spans.span(start, end));
+        let parsed = parse::parse(&content, &|start, end| Span {
+            start,
+            end,
+            ..spans.span(shifts.input_offset(start), shifts.input_offset(end))
+        });
         DocumentRecord {
             schema_version: SCHEMA_VERSION,
             document_id: format!("sha256:{}", ingested.sha256),

@@ -24,6 +24,9 @@ enum EvalCommand {
     Parse(ParseEvalArgs),
     /// OCR and PDF reading: character error rate against rendered truth, and pages per second.
     Ocr(OcrEvalArgs),
+    /// OCR repair on rendered, OCR'd pages (`scripts/gen-ocr-pairs render`): CER and WER before
+    /// and after, per OCR language and degradation.
+    OcrRoundtrip(OcrRoundtripArgs),
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +46,19 @@ struct OcrEvalArgs {
     /// Print the scores as JSON.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct OcrRoundtripArgs {
+    /// Directory of `NAME.truth.txt` and `NAME-pNNN.{eng,vie}.txt` files.
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// Print the score as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Worker threads (0 = one per core).
+    #[arg(short, long, default_value_t = 0, value_name = "N")]
+    jobs: usize,
 }
 
 #[derive(Debug, Args)]
@@ -89,7 +105,7 @@ struct RestoreEvalArgs {
     /// Model file to memory-map instead of the embedded model.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
-    /// What the input is; `ocr-eng` ignores the marks already present.
+    /// What the input is; `ocr-eng`/`ocr-vie` also repair OCR garble (`ciia` → `của`).
     #[arg(long, value_enum, default_value_t = InputKind::Auto)]
     input_kind: InputKind,
     /// Decoder states kept per position.
@@ -108,7 +124,51 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         EvalCommand::Restore(args) => run_restore(args),
         EvalCommand::Parse(args) => run_parse(args),
         EvalCommand::Ocr(args) => run_ocr(args),
+        EvalCommand::OcrRoundtrip(args) => run_ocr_roundtrip(args),
     }
+}
+
+fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {
+    use vanban::eval::ocr_roundtrip::{evaluate, read_pages};
+    let pages = read_pages(&args.dir)?;
+    if pages.is_empty() {
+        anyhow::bail!(
+            "{}: no OCR'd pages (make them with scripts/gen-ocr-pairs render --source dev --out DIR)",
+            args.dir.display()
+        );
+    }
+    let restorer = Restorer::embedded()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()
+        .context("starting worker threads")?;
+    let score = pool.install(|| evaluate(&restorer, &pages));
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&score)?);
+        return Ok(EXIT_OK);
+    }
+    println!(
+        "{:<5} {:<8} {:>5} {:>7} {:>10} {:>10} {:>10} {:>10}",
+        "lang", "pages", "n", "words", "CER before", "CER after", "WER before", "WER after"
+    );
+    for row in &score.rows {
+        println!(
+            "{:<5} {:<8} {:>5} {:>7} {:>9.2}% {:>9.2}% {:>9.2}% {:>9.2}%",
+            row.lang,
+            row.degradation,
+            row.pages,
+            row.truth_words,
+            row.cer_before * 100.0,
+            row.cer_after * 100.0,
+            row.wer_before * 100.0,
+            row.wer_after * 100.0
+        );
+    }
+    println!(
+        "speed {:.0} words/s ({} words, {:.3} s, {} threads)",
+        score.words_per_second, score.words, score.seconds, score.threads
+    );
+    Ok(EXIT_OK)
 }
 
 fn read(path: &PathBuf) -> anyhow::Result<String> {

@@ -21,7 +21,7 @@ pub struct RestoreArgs {
     /// Tone-mark placement of restored syllables.
     #[arg(long, value_enum, default_value_t = ToneStyle::New)]
     tone: ToneStyle,
-    /// What the input is; `ocr-eng` ignores the marks already present.
+    /// What the input is; `ocr-eng`/`ocr-vie` also repair OCR garble (`ciia` → `của`).
     #[arg(long, value_enum, default_value_t = InputKind::Auto)]
     input_kind: InputKind,
     /// Worker threads (0 = one per core).

@@ -1,4 +1,5 @@
 //! Measuring the pipeline against gold data.
 pub mod ocr;
+pub mod ocr_roundtrip;
 pub mod parse;
 pub mod restore;

@@ -49,11 +49,13 @@ const UNFILLED: Bigram = Bigram {
 
 impl Decoder {
     /// Chooses one candidate per position; `cands[ranges[i]]` are the candidate ids of position
-    /// `i`. Writes the chosen candidate indexes (into each position's range) to `path`.
+    /// `i`, `channel[ranges[i]]` their noisy-channel costs (OCR input; empty for none). Writes
+    /// the chosen candidate indexes (into each position's range) to `path`.
     pub fn decode(
         &mut self,
         lm: &LmView<'_>,
         cands: &[u16],
+        channel: &[u32],
         ranges: &[(u32, u32)],
         beam: usize,
         path: &mut Vec<u16>,
@@ -64,13 +66,15 @@ impl Decoder {
             return;
         }
         let cands_of = |i: usize| &cands[ranges[i].0 as usize..ranges[i].1 as usize];
+        let channel_of =
+            |i: usize, j: usize| channel.get(ranges[i].0 as usize + j).copied().unwrap_or(0);
         self.states.clear();
         self.starts.clear();
         self.starts.push(0);
         for (j, &w) in cands_of(0).iter().enumerate() {
             let bigram = lm.bigram_or_backoff(BOS, w);
             self.states.push(State {
-                cost: bigram.cost,
+                cost: bigram.cost + channel_of(0, j),
                 cur: j as u16,
                 back: u32::MAX,
                 backoff: bigram.backoff,
@@ -121,7 +125,7 @@ impl Decoder {
                         None
                     };
                     let step = stored.unwrap_or_else(|| state.backoff + self.matrix[row + b].cost);
-                    let cost = state.cost.saturating_add(step);
+                    let cost = state.cost.saturating_add(step + channel_of(i, b));
                     let cell = &mut self.best[row + b];
                     if cost < cell.0 {
                         *cell = (cost, si as u32);

@@ -3,7 +3,9 @@
 //! A [`Restorer`] holds the read-only model; each thread asks it for a [`RestoreWorker`], which
 //! owns the scratch buffers of the lattice decoder.
 
+pub mod confusion;
 pub mod decode;
+pub mod ocr;
 pub mod tokenize;
 
 use std::path::Path;
@@ -18,7 +20,8 @@ use crate::model::{FxHashMap, Model};
 use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
 use decode::{local_cost, Decoder};
-use tokenize::{tokenize, Token, TokenKind};
+use ocr::{ocr_lang, GarbleSigns, OcrWorker};
+use tokenize::{tokenize_with, Token, TokenKind};
 
 /// What kind of text is being restored, which decides how much the decoder trusts the marks it
 /// sees.
@@ -114,7 +117,11 @@ pub struct Restorer {
     accented: FxHashMap<Box<str>, u16>,
     /// Old-style spelling of the syllables whose mark moves (`hòa` → `hoà`).
     old_style: FxHashMap<u16, Box<str>>,
+    /// Prefixes of the stripped forms, for OCR candidate search.
+    ocr_prefixes: ocr::Prefixes,
     beam: usize,
+    /// Distinguishes restorers (and their candidate ids) in per-thread caches.
+    id: u64,
 }
 
 impl Restorer {
@@ -167,11 +174,16 @@ impl Restorer {
         }
         Restorer {
             model,
+            ocr_prefixes: ocr::Prefixes::new(forms.keys()),
             forms,
             candidates,
             accented,
             old_style,
             beam: beam.max(1),
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
     }
 
@@ -185,6 +197,7 @@ impl Restorer {
             tokens: Vec::new(),
             slots: Vec::new(),
             cand_ids: Vec::new(),
+            channel: Vec::new(),
             ranges: Vec::new(),
             path: Vec::new(),
             ids: Vec::new(),
@@ -192,6 +205,7 @@ impl Restorer {
             lower: String::new(),
             eth: Vec::new(),
             decoder: Decoder::default(),
+            ocr: OcrWorker::default(),
         }
     }
 
@@ -268,6 +282,10 @@ pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
     if kind != InputKind::Auto {
         return kind;
     }
+    let signs = GarbleSigns::measure(text);
+    if signs.looks_like_eng_ocr() {
+        return InputKind::OcrEng;
+    }
     let (mut words, mut accented) = (0usize, 0usize);
     for word in text
         .split(|c: char| !c.is_alphabetic())
@@ -277,7 +295,11 @@ pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
         accented += usize::from(!word.is_ascii());
     }
     if words > 0 && accented as f64 >= ACCENTED_SHARE * words as f64 {
-        InputKind::Accented
+        if signs.looks_like_vie_ocr() {
+            InputKind::OcrVie
+        } else {
+            InputKind::Accented
+        }
     } else {
         InputKind::Stripped
     }
@@ -319,6 +341,8 @@ pub struct RestoreWorker<'a> {
     tokens: Vec<Token>,
     slots: Vec<Slot>,
     cand_ids: Vec<u16>,
+    /// Noisy-channel cost of each candidate (OCR input; empty otherwise).
+    channel: Vec<u32>,
     ranges: Vec<(u32, u32)>,
     path: Vec<u16>,
     ids: Vec<u16>,
@@ -327,6 +351,7 @@ pub struct RestoreWorker<'a> {
     /// Indexes of the tokens that are the letter đ written as `d` (see [`find_stripped_eth`]).
     eth: Vec<usize>,
     decoder: Decoder,
+    ocr: OcrWorker,
 }
 
 impl RestoreWorker<'_> {
@@ -348,25 +373,26 @@ impl RestoreWorker<'_> {
         };
         let mut details = Vec::new();
         self.run(text, options, &mut out.text, Some(&mut details));
-        // Offsets in characters: restoration keeps every character count, so input and output
-        // offsets agree.
-        let mut chars = 0;
-        let mut byte = 0;
+        // Offsets in characters. OCR repair changes lengths (`ciia` → `của`), so input and
+        // output offsets are counted separately.
+        let (mut in_chars, mut in_byte) = (0, 0);
+        let (mut out_chars, mut out_byte) = (0, 0);
         for mut token in details {
-            chars += text[byte..token.input_start].chars().count();
-            byte = token.input_start;
-            let len = token.input.chars().count();
-            token.input_start = chars;
-            token.input_end = chars + len;
-            token.output_start = chars;
-            token.output_end = chars + len;
+            in_chars += text[in_byte..token.input_start].chars().count();
+            in_byte = token.input_start;
+            out_chars += out.text[out_byte..token.output_start].chars().count();
+            out_byte = token.output_start;
+            token.input_start = in_chars;
+            token.input_end = in_chars + token.input.chars().count();
+            token.output_start = out_chars;
+            token.output_end = out_chars + token.output.chars().count();
             out.tokens.push(token);
         }
         out
     }
 
     /// Candidate ids of a word token, and whether they came from its stripped form.
-    fn candidates(&mut self, word: &str, options: &RestoreOptions) -> (bool, Option<(u32, u32)>) {
+    fn candidates(&mut self, word: &str) -> (bool, Option<(u32, u32)>) {
         let restorer = self.restorer;
         self.key.clear();
         let mut accented = false;
@@ -378,8 +404,7 @@ impl RestoreWorker<'_> {
             }
             self.key.push(base.to_ascii_lowercase() as u8);
         }
-        let keep_marks = options.input_kind != InputKind::OcrEng;
-        if accented && keep_marks {
+        if accented {
             self.lower.clear();
             self.lower.extend(word.chars().flat_map(char::to_lowercase));
             let id = syllable::canonical(&self.lower)
@@ -406,8 +431,11 @@ impl RestoreWorker<'_> {
         self.tokens.clear();
         let forms = &restorer.forms;
         let accented = &restorer.accented;
-        tokenize(
+        let channel = ocr_lang(options.input_kind)
+            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        tokenize_with(
             text,
+            |c| c.is_alphabetic() || channel.is_some_and(|ch| ch.is_letter_symbol(c)),
             |part| {
                 let lower = part.to_lowercase();
                 let stripped: String = lower.chars().map(strip_char).collect();
@@ -470,11 +498,38 @@ impl RestoreWorker<'_> {
         let restorer = self.restorer;
         self.slots.clear();
         self.cand_ids.clear();
+        self.channel.clear();
         self.ranges.clear();
+        let channel = ocr_lang(options.input_kind)
+            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
         for (t, token) in tokens.iter().enumerate() {
+            if let (Some(channel), TokenKind::Word) = (channel, token.kind) {
+                let start = self.cand_ids.len() as u32;
+                self.channel.resize(self.cand_ids.len(), 0);
+                let free = !ocr::is_acronym(text, token.start, token.end)
+                    && !is_roman_list_marker(text, token);
+                if free {
+                    let word = &text[token.start..token.end];
+                    self.ocr.candidates(
+                        restorer,
+                        channel,
+                        word,
+                        &mut self.cand_ids,
+                        &mut self.channel,
+                    );
+                } else {
+                    self.cand_ids.push(UNK);
+                }
+                self.ranges.push((start, self.cand_ids.len() as u32));
+                self.slots.push(Slot {
+                    token: t as u32,
+                    free,
+                });
+                continue;
+            }
             let (free, range) = match token.kind {
                 TokenKind::Word if is_roman_list_marker(text, token) => (false, None),
-                TokenKind::Word => self.candidates(&text[token.start..token.end], options),
+                TokenKind::Word => self.candidates(&text[token.start..token.end]),
                 TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
                 TokenKind::Other => (false, None),
             };
@@ -492,9 +547,13 @@ impl RestoreWorker<'_> {
                 free: free && range.is_some(),
             });
         }
+        if channel.is_some() {
+            self.channel.resize(self.cand_ids.len(), 0);
+        }
         self.decoder.decode(
             lm,
             &self.cand_ids,
+            &self.channel,
             &self.ranges,
             restorer.beam,
             &mut self.path,
@@ -546,15 +605,20 @@ impl RestoreWorker<'_> {
             if !changed && (b - a < 2 || !slot.free) {
                 continue;
             }
-            let mut scored: Vec<(u16, u32)> = self.cand_ids[a as usize..b as usize]
-                .iter()
-                .map(|&c| (c, local_cost(lm, &self.ids, i, c)))
+            let channel_cost = |k: usize| self.channel.get(k).copied().unwrap_or(0);
+            let mut scored: Vec<(u16, u32)> = (a as usize..b as usize)
+                .map(|k| {
+                    let c = self.cand_ids[k];
+                    (c, local_cost(lm, &self.ids, i, c) + channel_cost(k))
+                })
                 .collect();
             let floor = scored.iter().map(|s| s.1).min().unwrap_or(0);
             let weight =
                 |cost: u32| (-(f64::from(cost - floor)) / crate::model::format::COST_SCALE).exp();
             let total: f64 = scored.iter().map(|s| weight(s.1)).sum();
-            let confidence = (weight(local_cost(lm, &self.ids, i, id)) / total) as f32;
+            let chosen =
+                local_cost(lm, &self.ids, i, id) + channel_cost(a as usize + self.path[i] as usize);
+            let confidence = (weight(chosen) / total) as f32;
             if !changed && confidence >= UNSURE {
                 continue;
             }
@@ -565,7 +629,11 @@ impl RestoreWorker<'_> {
                 .take(options.nbest)
                 .map(|&(c, cost)| {
                     let mut text = String::new();
-                    write_cased(&mut text, input, restorer.spelling(c, options.tone_style));
+                    if c == UNK {
+                        text.push_str(input);
+                    } else {
+                        write_cased(&mut text, input, restorer.spelling(c, options.tone_style));
+                    }
                     Alternative {
                         text,
                         confidence: (weight(cost) / total) as f32,
@@ -650,11 +718,21 @@ impl Restorer {
     }
 }
 
-/// Writes `form` (lowercase) with the case of `input` letter by letter; they have the same number
-/// of characters because `form` strips to `input`'s stripped form.
+/// Writes `form` (lowercase) with the case of `input`: letter by letter when they have the same
+/// number of characters, otherwise (an OCR repair such as `CIIA` → `CỦA`) all capitals, a
+/// capital first letter, or lowercase, as `input` is.
 fn write_cased(out: &mut String, input: &str, form: &str) {
     if input.chars().count() != form.chars().count() {
-        out.push_str(input);
+        let letters = || input.chars().filter(|c| c.is_alphabetic());
+        let all_caps = letters().count() >= 2 && letters().all(char::is_uppercase);
+        let capital = input.chars().next().is_some_and(char::is_uppercase);
+        for (i, c) in form.chars().enumerate() {
+            if all_caps || (capital && i == 0) {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+        }
         return;
     }
     for (original, c) in input.chars().zip(form.chars()) {

@@ -53,6 +53,17 @@ pub fn ends_segment(line: &str) -> bool {
 /// Appends the tokens of `text` to `out`. `is_syllable` decides whether a hyphenated letter run
 /// is split into words (`Rịa-Vũng`) or kept whole as a code (`KH-BTGTW`).
 pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<Token>) {
+    tokenize_with(text, char::is_alphabetic, is_syllable, out);
+}
+
+/// [`tokenize`] where `is_letter` also admits characters OCR writes for letters (`6` in `s6`,
+/// `&` in `K&`), so such words stay words; a word still needs one real letter.
+pub fn tokenize_with(
+    text: &str,
+    is_letter: impl Fn(char) -> bool,
+    is_syllable: impl Fn(&str) -> bool,
+    out: &mut Vec<Token>,
+) {
     let mut boundary = true;
     let mut newlines = 0;
     let mut chunk_start = None;
@@ -63,7 +74,16 @@ pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<To
     {
         if c.is_whitespace() {
             if let Some(start) = chunk_start.take() {
-                boundary = chunk(text, start, i, boundary, line_start, &is_syllable, out);
+                boundary = chunk(
+                    text,
+                    start,
+                    i,
+                    boundary,
+                    line_start,
+                    &is_letter,
+                    &is_syllable,
+                    out,
+                );
                 newlines = 0;
                 line_start = false;
             }
@@ -88,17 +108,19 @@ fn chunk(
     end: usize,
     mut boundary: bool,
     line_start: bool,
+    is_letter: &impl Fn(char) -> bool,
     is_syllable: &impl Fn(&str) -> bool,
     out: &mut Vec<Token>,
 ) -> bool {
     let s = &text[start..end];
-    let Some(core_start) = s.find(|c: char| c.is_alphanumeric()) else {
+    let in_core = |c: char| c.is_alphanumeric() || is_letter(c);
+    let Some(core_start) = s.find(in_core) else {
         return boundary || line_start || breaks(s);
     };
     let core_end = s
         .char_indices()
         .rev()
-        .find(|(_, c)| c.is_alphanumeric())
+        .find(|&(_, c)| in_core(c))
         .map_or(s.len(), |(i, c)| i + c.len_utf8());
     if breaks(&s[..core_start]) {
         boundary = true;
@@ -113,7 +135,7 @@ fn chunk(
             starts_segment: std::mem::take(boundary),
         });
     };
-    if core.chars().all(char::is_alphabetic) {
+    if core.chars().all(is_letter) && core.chars().any(char::is_alphabetic) {
         push(0, core.len(), TokenKind::Word, &mut boundary);
     } else if core.chars().any(|c| c.is_ascii_digit()) {
         // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.

@@ -1,0 +1,299 @@
+//! The OCR confusion table: how Tesseract reads each Vietnamese letter, per OCR language model,
+//! as integer costs `-ln P(observed unit | true unit) × 100` (the language model's scale).
+//!
+//! Units are zero to two characters, lowercase: `ủ → ii`, `m → rn`, `ố → 6`, `đ → p`, a letter
+//! read as nothing (`ộ → ∅`) or a speck read as a letter (`∅ → i`). The table is learned from
+//! rendered and OCR'd corpus text by `scripts/gen-ocr-pairs` (see `dictionaries/README.md`) and
+//! embedded in the binary. Its text format, version 1:
+//!
+//! ```text
+//! # vanban ocr-confusion table, format 1
+//! # comment lines …
+//! eng<TAB>true<TAB>observed<TAB>cost<TAB>count      ∅ stands for the empty unit
+//! …
+//! # end: N entries
+//! ```
+//!
+//! The last line counts the entries, so a truncated file is an error rather than a weaker model.
+//! Pairs absent from the table cost the defaults below: what the data was too thin to say.
+
+use crate::model::FxHashMap;
+use crate::text::strip::strip_char;
+
+/// First line of every table file.
+pub const MAGIC_LINE: &str = "# vanban ocr-confusion table, format 1";
+const END_PREFIX: &str = "# end: ";
+static EMBEDDED: &str = include_str!("../../dictionaries/ocr-confusion.tsv");
+
+/// Default costs of pairs the table does not list (hand-set: unseen in the training pages).
+/// A letter read with another mark on the same base letter (`ầ → à`).
+pub const DEFAULT_MARK: u32 = 300;
+/// A letter read as another letter.
+pub const DEFAULT_SUBSTITUTION: u32 = 1000;
+/// A letter lost, or a character that stands for nothing.
+pub const DEFAULT_GAP: u32 = 1000;
+
+/// Why a confusion table cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfusionError {
+    #[error("not an OCR confusion table (first line must be `{MAGIC_LINE}`)")]
+    BadMagic,
+    #[error("line {line}: {reason}")]
+    BadLine { line: usize, reason: String },
+    #[error(
+        "table is truncated: {found} entries, its end line says {expected}; rebuild it with \
+         scripts/gen-ocr-pairs table"
+    )]
+    Truncated { found: usize, expected: usize },
+    #[error("table has no end line (`# end: N entries`): file is truncated")]
+    NoEnd,
+}
+
+/// Which Tesseract language model produced the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OcrLang {
+    #[default]
+    Eng,
+    Vie,
+}
+
+/// A unit of up to two characters packed into one integer (0 is the empty unit).
+pub fn pack_unit(unit: &[char]) -> u64 {
+    unit.iter().fold(0, |key, &c| (key << 32) | u64::from(c))
+}
+
+/// One way to read an observed unit back: the stripped letters of the true unit it comes from
+/// and the cheapest cost among the true units with those letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rewrite {
+    pub letters: [u8; 2],
+    pub len: u8,
+    pub cost: u32,
+}
+
+impl Rewrite {
+    pub fn letters(&self) -> &[u8] {
+        &self.letters[..self.len as usize]
+    }
+}
+
+/// The confusions of one OCR language model.
+#[derive(Debug, Default)]
+pub struct Channel {
+    pub lang: OcrLang,
+    costs: FxHashMap<(u64, u64), u32>,
+    /// Observed unit → its readings, cheapest first.
+    rewrites: FxHashMap<u64, Vec<Rewrite>>,
+    /// Non-letters the OCR writes for letters (`6`, `&`, `1`).
+    symbols: Vec<char>,
+}
+
+impl Channel {
+    /// Cost of reading the true unit `truth` as `observed` (either may be empty).
+    pub fn cost(&self, truth: &[char], observed: &[char]) -> u32 {
+        if let Some(&cost) = self.costs.get(&(pack_unit(truth), pack_unit(observed))) {
+            return cost;
+        }
+        match (truth, observed) {
+            (t, o) if t == o => 0,
+            ([t], [o]) if strip_char(*t) == strip_char(*o) => DEFAULT_MARK,
+            ([], _) | (_, []) => DEFAULT_GAP,
+            _ => DEFAULT_SUBSTITUTION,
+        }
+    }
+
+    /// The table's readings of the observed unit (packed), cheapest first.
+    pub fn rewrites(&self, observed: u64) -> &[Rewrite] {
+        self.rewrites.get(&observed).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the OCR writes `c` for a letter, so a word containing it is still a word.
+    pub fn is_letter_symbol(&self, c: char) -> bool {
+        self.symbols.contains(&c)
+    }
+
+    fn insert(&mut self, truth: &[char], observed: &[char], cost: u32) {
+        self.costs
+            .insert((pack_unit(truth), pack_unit(observed)), cost);
+        let mut letters = [0u8; 2];
+        for (slot, &c) in letters.iter_mut().zip(truth) {
+            let base = strip_char(c);
+            if !base.is_ascii_alphabetic() {
+                return;
+            }
+            *slot = base as u8;
+        }
+        if observed.is_empty() && truth.len() != 1 {
+            return;
+        }
+        let rewrite = Rewrite {
+            letters,
+            len: truth.len() as u8,
+            cost,
+        };
+        let list = self.rewrites.entry(pack_unit(observed)).or_default();
+        match list.iter_mut().find(|r| r.letters() == rewrite.letters()) {
+            Some(existing) => existing.cost = existing.cost.min(cost),
+            None => list.push(rewrite),
+        }
+        // Only digits and letter-like signs read for a letter make a word of what they touch;
+        // punctuation the table pairs with letters (`n → n.`, specks) must not glue `này.` or
+        // `tế..` into one word.
+        let letter_like = |c: char| c.is_ascii_digit() || matches!(c, '&' | '$' | '@' | '¢' | '£');
+        for &c in observed.iter().filter(|_| !truth.is_empty()) {
+            if letter_like(c) && !self.symbols.contains(&c) {
+                self.symbols.push(c);
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        for list in self.rewrites.values_mut() {
+            list.sort_by_key(|r| (r.cost, r.letters));
+        }
+        self.symbols.sort_unstable();
+    }
+}
+
+/// The confusion channels of both OCR language models.
+#[derive(Debug, Default)]
+pub struct ConfusionTable {
+    pub eng: Channel,
+    pub vie: Channel,
+    pub entries: usize,
+}
+
+impl ConfusionTable {
+    /// The table compiled into the binary. Parsed once; a unit test parses the same bytes, so an
+    /// error here is a build defect, not an input problem.
+    pub fn embedded() -> &'static ConfusionTable {
+        static TABLE: std::sync::OnceLock<ConfusionTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            ConfusionTable::parse(EMBEDDED)
+                .unwrap_or_else(|e| panic!("embedded dictionaries/ocr-confusion.tsv: {e}"))
+        })
+    }
+
+    pub fn channel(&self, lang: OcrLang) -> &Channel {
+        match lang {
+            OcrLang::Eng => &self.eng,
+            OcrLang::Vie => &self.vie,
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<ConfusionTable, ConfusionError> {
+        let mut lines = text.lines();
+        if lines.next() != Some(MAGIC_LINE) {
+            return Err(ConfusionError::BadMagic);
+        }
+        let mut table = ConfusionTable::default();
+        table.vie.lang = OcrLang::Vie;
+        let mut expected = None;
+        for (n, line) in lines.enumerate() {
+            let line_no = n + 2;
+            if let Some(count) = line.strip_prefix(END_PREFIX) {
+                let count = count.trim_end_matches(" entries");
+                expected = Some(count.parse().map_err(|_| ConfusionError::BadLine {
+                    line: line_no,
+                    reason: format!("bad entry count {count:?}"),
+                })?);
+                continue;
+            }
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let bad = |reason: &str| ConfusionError::BadLine {
+                line: line_no,
+                reason: reason.to_owned(),
+            };
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [lang, truth, observed, cost, _count] = fields[..] else {
+                return Err(bad("expected 5 tab-separated fields"));
+            };
+            let channel = match lang {
+                "eng" => &mut table.eng,
+                "vie" => &mut table.vie,
+                _ => return Err(bad("language must be eng or vie")),
+            };
+            let unit = |s: &str| -> Result<Vec<char>, ConfusionError> {
+                let chars: Vec<char> = if s == "∅" {
+                    Vec::new()
+                } else {
+                    s.chars().collect()
+                };
+                if chars.len() > 2 {
+                    return Err(bad("units have at most two characters"));
+                }
+                Ok(chars)
+            };
+            let (truth, observed) = (unit(truth)?, unit(observed)?);
+            let cost: u32 = cost.parse().map_err(|_| bad("cost is not an integer"))?;
+            channel.insert(&truth, &observed, cost);
+            table.entries += 1;
+        }
+        match expected {
+            None => Err(ConfusionError::NoEnd),
+            Some(expected) if expected != table.entries => Err(ConfusionError::Truncated {
+                found: table.entries,
+                expected,
+            }),
+            Some(_) => {
+                table.eng.finish();
+                table.vie.finish();
+                Ok(table)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_table_loads_with_both_languages() {
+        let table = ConfusionTable::parse(EMBEDDED).expect("embedded table parses");
+        assert!(table.eng.costs.len() > 100 && table.vie.costs.len() > 100);
+        // The English model's signature confusions are learned, and cheaper than the defaults.
+        let eng = &table.eng;
+        assert!(eng.cost(&['ư'], &['w']) < DEFAULT_SUBSTITUTION);
+        assert!(eng.cost(&['ố'], &['6']) < DEFAULT_SUBSTITUTION);
+        assert!(eng.is_letter_symbol('6'));
+    }
+
+    #[test]
+    fn rejects_bad_magic_truncation_and_bad_lines() {
+        assert_eq!(
+            ConfusionTable::parse("hello\n").unwrap_err(),
+            ConfusionError::BadMagic
+        );
+        let row = "eng\tư\tw\t120\t7\n";
+        let good = format!("{MAGIC_LINE}\n{row}# end: 1 entries\n");
+        assert!(ConfusionTable::parse(&good).is_ok());
+        assert_eq!(
+            ConfusionTable::parse(&format!("{MAGIC_LINE}\n{row}")).unwrap_err(),
+            ConfusionError::NoEnd
+        );
+        assert_eq!(
+            ConfusionTable::parse(&format!("{MAGIC_LINE}\n{row}# end: 2 entries\n")).unwrap_err(),
+            ConfusionError::Truncated {
+                found: 1,
+                expected: 2
+            }
+        );
+        let bad = format!("{MAGIC_LINE}\nfra\tư\tw\t1\t1\n# end: 1 entries\n");
+        assert!(matches!(
+            ConfusionTable::parse(&bad).unwrap_err(),
+            ConfusionError::BadLine { line: 2, .. }
+        ));
+    }
+
+    #[test]
+    fn unlisted_pairs_cost_the_defaults() {
+        let table = ConfusionTable::default();
+        assert_eq!(table.eng.cost(&['a'], &['a']), 0);
+        assert_eq!(table.eng.cost(&['ầ'], &['à']), DEFAULT_MARK);
+        assert_eq!(table.eng.cost(&['a'], &['q']), DEFAULT_SUBSTITUTION);
+        assert_eq!(table.eng.cost(&[], &['q']), DEFAULT_GAP);
+    }
+}

@@ -1,0 +1,467 @@
+//! Candidates for OCR'd words under the noisy channel of [`super::confusion`]: which dictionary
+//! syllables could have been printed where Tesseract read `ciia`, `s6`, `K&` or `hién`, and what
+//! each reading costs.
+//!
+//! Generation is indexed, never a scan of the vocabulary: the observed word is cut into units of
+//! one or two characters, each unit is read back as the stripped letters the table says it can
+//! stand for (`ii → u`, `6 → o`, `& → e`, `é → e`), and every stripped form so spelled is looked
+//! up in the restorer's form index. A depth-first search bounded by cost keeps this to a few
+//! dozen lookups. Each syllable found is then priced exactly, unit by unit, with the full
+//! accented letters (`ố → 6` is cheap, `o → 6` is not). The word as written stays a candidate
+//! (as `<unk>`, copied verbatim) so names, foreign words and codes survive.
+
+use crate::model::format::{pack_key, UNK};
+use crate::model::{syllable, FxHashMap};
+use crate::text::strip::strip_char;
+
+use super::confusion::{pack_unit, Channel, OcrLang, Rewrite};
+use super::{InputKind, Restorer};
+
+/// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
+/// searched.
+const SEARCH_BOUND: u32 = 1400;
+/// Once a reading spells a syllable, readings costlier by more than this are not searched.
+const FOUND_BOUND: u32 = 800;
+/// Candidates kept per word, cheapest channel + unigram cost first.
+const MAX_CANDIDATES: usize = 8;
+/// Candidates whose channel + unigram cost exceeds the best one's by more than this are dropped.
+const CANDIDATE_MARGIN: u32 = 900;
+/// Search steps per word, so a long garbled token cannot stall a page.
+const MAX_STEPS: usize = 4000;
+/// Channel cost of keeping a word that is no syllable as it is (a name, a foreign word): a
+/// syllable needs to explain the observation at least this well to replace it.
+const KEEP_COST: u32 = 900;
+/// The same for a word whose letters spell a Vietnamese syllable without its marks, or a
+/// lowercase word read by the English model: printed Vietnamese, most likely (names and foreign
+/// words are capitalized or rare in directives; the Vietnamese model reads Vietnamese right).
+const KEEP_SYLLABLE_COST: u32 = 1600;
+/// The same for a word that cannot be text as printed: a digit or `&` among letters, a `w`, or
+/// marks no Vietnamese syllable carries (`hién`).
+const KEEP_GARBLED_COST: u32 = 2000;
+/// Readings of one unit costlier than this are not searched (they are priced when another
+/// reading leads to the same syllable).
+const UNIT_BOUND: u32 = 750;
+/// Words cached per thread before the cache is cleared.
+const CACHE_LIMIT: usize = 100_000;
+
+/// The OCR language model an input kind stands for.
+pub fn ocr_lang(kind: InputKind) -> Option<OcrLang> {
+    match kind {
+        InputKind::OcrEng => Some(OcrLang::Eng),
+        InputKind::OcrVie => Some(OcrLang::Vie),
+        _ => None,
+    }
+}
+
+/// A unit of the observed word and the stripped letters it was read as.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    observed: (u8, u8),
+    letters: (u8, u8),
+}
+
+/// Every prefix of every stripped form of the restorer's index, packed as the forms are: the
+/// search abandons a reading as soon as its letters start no syllable.
+#[derive(Debug, Default)]
+pub struct Prefixes(std::collections::HashSet<u64, crate::model::FxBuild>);
+
+impl Prefixes {
+    pub fn new<'a>(forms: impl Iterator<Item = &'a u64>) -> Prefixes {
+        let mut set = std::collections::HashSet::default();
+        for &key in forms {
+            let bytes = key.to_le_bytes();
+            let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
+            for end in 0..=len {
+                set.extend(pack_key(&bytes[..end]));
+            }
+        }
+        Prefixes(set)
+    }
+
+    fn contains(&self, prefix: &[u8]) -> bool {
+        pack_key(prefix).is_some_and(|key| self.0.contains(&key))
+    }
+}
+
+/// Candidates already generated on this thread, for one restorer and channel. Thread-local
+/// rather than per worker: rayon makes a worker per job, and running text repeats its words
+/// across jobs.
+#[derive(Debug, Default)]
+struct Cache {
+    owner: (u64, usize),
+    words: FxHashMap<Box<str>, Box<[(u16, u32)]>>,
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+}
+
+/// Per-worker scratch buffers of the search.
+#[derive(Debug, Default)]
+pub struct OcrWorker {
+    observed: Vec<char>,
+    units: Vec<Unit>,
+    key: Vec<u8>,
+    found: Vec<(u16, u32)>,
+    syllable: Vec<char>,
+    steps: usize,
+    /// Readings costlier than this are not searched: [`SEARCH_BOUND`], lowered to
+    /// [`FOUND_BOUND`] above the cheapest reading that spelled a syllable.
+    bound: u32,
+}
+
+impl OcrWorker {
+    /// Appends the candidates of `word` (as written in the text) with their channel costs.
+    pub fn candidates(
+        &mut self,
+        restorer: &Restorer,
+        channel: &Channel,
+        word: &str,
+        ids: &mut Vec<u16>,
+        costs: &mut Vec<u32>,
+    ) {
+        let lower = word.to_lowercase();
+        let owner = (restorer.id, channel as *const Channel as usize);
+        let hit = CACHE.with_borrow_mut(|cache| {
+            if cache.owner != owner || cache.words.len() >= CACHE_LIMIT {
+                cache.owner = owner;
+                cache.words.clear();
+            }
+            let found = cache.words.get(lower.as_str())?;
+            ids.extend(found.iter().map(|f| f.0));
+            costs.extend(found.iter().map(|f| f.1));
+            Some(())
+        });
+        if hit.is_some() {
+            return;
+        }
+        self.observed.clear();
+        self.observed.extend(lower.chars());
+        self.found.clear();
+        self.units.clear();
+        self.key.clear();
+        self.steps = 0;
+        self.bound = SEARCH_BOUND;
+        if self.observed.len() <= 10 {
+            self.search(restorer, channel, 0, 0, false);
+        }
+        let lm = restorer.model.lm();
+        self.found.sort_unstable_by_key(|&(id, cost)| (id, cost));
+        self.found.dedup_by_key(|&mut (id, _)| id);
+        self.found
+            .sort_unstable_by_key(|&(id, cost)| (cost + lm.unigram(id).0, id));
+        let best = self
+            .found
+            .first()
+            .map_or(0, |&(id, cost)| cost + lm.unigram(id).0);
+        let kept = self
+            .found
+            .iter()
+            .take(MAX_CANDIDATES)
+            .take_while(|&&(id, cost)| cost + lm.unigram(id).0 <= best + CANDIDATE_MARGIN)
+            .count();
+        self.found.truncate(kept);
+        let exact = syllable::canonical(&lower)
+            .and_then(|form| restorer.accented.get(form.as_str()).copied());
+        if exact.is_none_or(|id| !self.found.iter().any(|&(f, _)| f == id)) {
+            let garbled = lower.contains('w')
+                || lower.chars().any(|c| !c.is_alphabetic())
+                || (!lower.is_ascii() && exact.is_none());
+            let keep = if garbled {
+                KEEP_GARBLED_COST
+            } else if restorer.candidate_count(&lower) > 0
+                || (channel.lang == OcrLang::Eng && !starts_upper(word))
+            {
+                KEEP_SYLLABLE_COST
+            } else {
+                KEEP_COST
+            };
+            self.found.push((UNK, keep));
+        }
+        // The decoder walks n-gram rows once per position, which needs candidates in id order.
+        self.found.sort_unstable_by_key(|&(id, _)| id);
+        CACHE.with_borrow_mut(|cache| {
+            cache
+                .words
+                .insert(lower.into_boxed_str(), self.found.as_slice().into())
+        });
+        for &(id, cost) in &self.found {
+            ids.push(id);
+            costs.push(cost);
+        }
+    }
+
+    /// Reads the observed word from `at` on; `cost` is the lower bound so far.
+    fn search(
+        &mut self,
+        restorer: &Restorer,
+        channel: &Channel,
+        at: usize,
+        cost: u32,
+        gapped: bool,
+    ) {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return;
+        }
+        if at == self.observed.len() {
+            if self.price(restorer, channel) {
+                self.bound = self.bound.min(cost + FOUND_BOUND);
+            }
+            return;
+        }
+        for len in 1..=2.min(self.observed.len() - at) {
+            let unit = &self.observed[at..at + len];
+            let rewrites = channel.rewrites(pack_unit(unit));
+            let fallback = (len == 1)
+                .then(|| same_letter(unit[0]))
+                .flatten()
+                .filter(|f| !rewrites.iter().any(|r| r.letters() == f.letters()));
+            for rewrite in fallback.iter().chain(rewrites) {
+                let total = cost + rewrite.cost;
+                if rewrite.cost > UNIT_BOUND {
+                    break;
+                }
+                let gap = rewrite.letters().is_empty();
+                if total > self.bound
+                    || self.key.len() + rewrite.letters().len() > 8
+                    || (gap && gapped)
+                {
+                    continue;
+                }
+                self.push(at, len, rewrite);
+                if restorer.ocr_prefixes.contains(&self.key) {
+                    self.search(restorer, channel, at + len, total, gapped || gap);
+                }
+                self.pop();
+            }
+        }
+        // A letter the OCR lost entirely. One gap per word (a lost letter or a speck read as
+        // one): more would let any word become any syllable.
+        if !gapped {
+            for rewrite in channel.rewrites(0) {
+                let total = cost + rewrite.cost;
+                if rewrite.cost > UNIT_BOUND {
+                    break;
+                }
+                if total > self.bound || self.key.len() + 1 > 8 {
+                    continue;
+                }
+                self.push(at, 0, rewrite);
+                if restorer.ocr_prefixes.contains(&self.key) {
+                    self.search(restorer, channel, at, total, true);
+                }
+                self.pop();
+            }
+        }
+    }
+
+    fn push(&mut self, at: usize, len: usize, rewrite: &Rewrite) {
+        let start = self.key.len();
+        self.key.extend_from_slice(rewrite.letters());
+        self.units.push(Unit {
+            observed: (at as u8, (at + len) as u8),
+            letters: (start as u8, self.key.len() as u8),
+        });
+    }
+
+    fn pop(&mut self) {
+        if let Some(unit) = self.units.pop() {
+            self.key.truncate(unit.letters.0 as usize);
+        }
+    }
+
+    /// Prices every syllable of the stripped form spelled so far, unit by unit; whether there
+    /// was one.
+    fn price(&mut self, restorer: &Restorer, channel: &Channel) -> bool {
+        let Some(&(a, b)) = pack_key(&self.key).and_then(|key| restorer.forms.get(&key)) else {
+            return false;
+        };
+        for &id in &restorer.candidates[a as usize..b as usize] {
+            self.syllable.clear();
+            self.syllable.extend(restorer.model.syllable(id).chars());
+            if self.syllable.len() != self.key.len() {
+                continue;
+            }
+            let cost: u32 = self
+                .units
+                .iter()
+                .map(|u| {
+                    channel.cost(
+                        &self.syllable[u.letters.0 as usize..u.letters.1 as usize],
+                        &self.observed[u.observed.0 as usize..u.observed.1 as usize],
+                    )
+                })
+                .sum();
+            self.found.push((id, cost));
+        }
+        true
+    }
+}
+
+fn starts_upper(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A letter the table does not list is at least its own base letter, at no search cost (the
+/// exact price comes from the channel).
+fn same_letter(c: char) -> Option<Rewrite> {
+    let base = strip_char(c).to_ascii_lowercase();
+    base.is_ascii_alphabetic().then_some(Rewrite {
+        letters: [base as u8, 0],
+        len: 1,
+        cost: 0,
+    })
+}
+
+/// Whether `word` (a token of OCR'd text) is an acronym to keep: two or more letters, all
+/// capitals, on a line that also has lowercase letters (in an all-capitals heading every word is
+/// written that way, and is repaired).
+pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    if word.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || word.chars().any(char::is_lowercase)
+    {
+        return false;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    text[line_start..line_end].chars().any(char::is_lowercase)
+}
+
+/// Maps character offsets of restored text back to the input's, across the tokens whose length
+/// OCR repair changed (`ciia` → `của`); every other offset keeps its distance to them.
+#[derive(Debug, Default, Clone)]
+pub struct OffsetShifts(Vec<super::RestoredToken>);
+
+impl OffsetShifts {
+    pub fn new(tokens: &[super::RestoredToken]) -> OffsetShifts {
+        OffsetShifts(
+            tokens
+                .iter()
+                .filter(|t| t.output_end - t.output_start != t.input_end - t.input_start)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// The input offset of output offset `output` (inside a changed token: the same distance
+    /// from its start, at most its end).
+    pub fn input_offset(&self, output: usize) -> usize {
+        let before = self.0.partition_point(|t| t.output_start <= output);
+        let Some(token) = before.checked_sub(1).map(|i| &self.0[i]) else {
+            return output;
+        };
+        if output < token.output_end {
+            token.input_start
+                + (output - token.output_start).min(token.input_end - token.input_start)
+        } else {
+            output - token.output_end + token.input_end
+        }
+    }
+}
+
+/// Garbled words needed before a text is taken for OCR output at all.
+const MIN_EVIDENCE: usize = 5;
+
+/// Signs of English-model OCR in a word: a digit or `&` inside letters (`s6`, `K&`, `1y`), `w`
+/// (no Vietnamese word has one), or marks that make no Vietnamese syllable (`hién`, `gido` is not
+/// caught, but `vé` next to `Ké` is: `é` on a syllable is fine, so only invalid ones count).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct GarbleSigns {
+    pub words: usize,
+    pub accented: usize,
+    /// Accented words that are no Vietnamese syllable.
+    pub invalid_accented: usize,
+    /// Words with a digit, `&` or `w` among their letters.
+    pub symbols: usize,
+}
+
+impl GarbleSigns {
+    pub fn measure(text: &str) -> GarbleSigns {
+        let mut signs = GarbleSigns::default();
+        for chunk in text.split_whitespace() {
+            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+            // Latin-script words only: other scripts say nothing about Vietnamese OCR.
+            let latin = word.chars().all(|c| {
+                c.is_ascii_alphanumeric() || c == '&' || strip_char(c).is_ascii_alphabetic()
+            });
+            if !latin || !word.chars().any(char::is_alphabetic) || word.chars().count() > 10 {
+                continue;
+            }
+            signs.words += 1;
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            let odd = word
+                .chars()
+                .filter(|&c| c.is_ascii_digit() || c == '&')
+                .count();
+            let lower = word.to_lowercase();
+            let upper_acronym = letters >= 2 && !word.chars().any(char::is_lowercase);
+            if !upper_acronym && ((odd > 0 && odd < letters + 1 && odd <= 2) || lower.contains('w'))
+            {
+                signs.symbols += 1;
+            }
+            if !word.is_ascii() {
+                signs.accented += 1;
+                if word.chars().all(char::is_alphabetic) && syllable::canonical(&lower).is_none() {
+                    signs.invalid_accented += 1;
+                }
+            }
+        }
+        signs
+    }
+
+    /// English-model OCR: many accented words are no syllable, or words carry digits and `w`.
+    /// Accented directives measure under 1 % invalid accented words; seed 002's English-model
+    /// OCR 40 % and 6 % of words with symbols.
+    pub fn looks_like_eng_ocr(&self) -> bool {
+        if self.invalid_accented + self.symbols < MIN_EVIDENCE {
+            return false;
+        }
+        let words = self.words.max(1) as f64;
+        let invalid = self.invalid_accented as f64 / self.accented.max(1) as f64;
+        (self.accented as f64 >= 0.05 * words && invalid >= 0.25)
+            || self.symbols as f64 >= 0.03 * words
+    }
+
+    /// Vietnamese-model OCR: accented text with a few words no syllable spells.
+    pub fn looks_like_vie_ocr(&self) -> bool {
+        if self.invalid_accented < MIN_EVIDENCE {
+            return false;
+        }
+        let invalid = self.invalid_accented as f64 / self.accented.max(1) as f64;
+        invalid >= 0.02
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_are_capitals_on_mixed_lines() {
+        let text = "Ban Tuyên giáo HU, UBND\nMUC PICH";
+        let at = |word: &str| {
+            let start = text.find(word).unwrap();
+            is_acronym(text, start, start + word.len())
+        };
+        assert!(at("HU") && at("UBND"));
+        assert!(!at("MUC") && !at("Ban"));
+    }
+
+    #[test]
+    fn garble_signs_tell_eng_ocr_from_accented_and_stripped_text() {
+        let eng = GarbleSigns::measure(
+            "thue hién Chwong trinh s6 24-CTr/TU, ngay 05/10/2022 ciia Ban Thuong vu Tinh iy \
+             thwc hién Ké hoach so 156-KH/BTGTW, Ban Tuyén gido Tinh uy xay dung K& hoach",
+        );
+        assert!(eng.looks_like_eng_ocr(), "{eng:?}");
+        let accented = GarbleSigns::measure(
+            "thực hiện Chương trình số 24-CTr/TU, ngày 05/10/2022 của Ban Thường vụ Tỉnh ủy \
+             UBND tỉnh, Kế hoạch số 156-KH/BTGTW",
+        );
+        assert!(!accented.looks_like_eng_ocr() && !accented.looks_like_vie_ocr());
+        let stripped = GarbleSigns::measure("thuc hien Chuong trinh so 24-CTr/TU cua Ban");
+        assert!(!stripped.looks_like_eng_ocr());
+    }
+}

@@ -1,0 +1,131 @@
+//! OCR-garble repair: the confusion cases of `tests/data/restore/ocr-cases.toml`, the seed 002
+//! word-accuracy gate, and the invariant that codes and numbers come back byte-identical.
+
+use proptest::prelude::*;
+use serde::Deserialize;
+use vanban::restore::{resolve_kind, InputKind, RestoreOptions, Restorer};
+
+fn restorer() -> &'static Restorer {
+    static RESTORER: std::sync::OnceLock<Restorer> = std::sync::OnceLock::new();
+    RESTORER.get_or_init(|| Restorer::embedded().expect("embedded model"))
+}
+
+fn options(input_kind: InputKind) -> RestoreOptions {
+    RestoreOptions {
+        input_kind,
+        ..RestoreOptions::default()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    name: String,
+    kind: String,
+    input: String,
+    output: String,
+}
+
+#[test]
+fn confusion_cases() {
+    let cases: Cases = toml::from_str(include_str!("data/restore/ocr-cases.toml")).unwrap();
+    let mut failures = Vec::new();
+    for case in &cases.case {
+        let kind = match case.kind.as_str() {
+            "ocr-eng" => InputKind::OcrEng,
+            "ocr-vie" => InputKind::OcrVie,
+            "auto" => InputKind::Auto,
+            other => panic!("{}: unknown kind {other}", case.name),
+        };
+        let output = restorer().restore_text(&case.input, &options(kind));
+        if output != case.output {
+            failures.push(format!(
+                "{}:\n  expected {}\n  got      {output}",
+                case.name, case.output
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const SEED002_GOLD: &str = include_str!("../fixtures/gold/seed002-lines-1-60.gold.txt");
+const SEED002_OCR: &str = include_str!("../fixtures/gold/seed002-lines-1-60.ocr.txt");
+
+/// Real English-model OCR of a directive: word i of the output against word i of the gold.
+#[test]
+fn seed002_word_accuracy_gate() {
+    assert_eq!(
+        resolve_kind(InputKind::Auto, SEED002_OCR),
+        InputKind::OcrEng
+    );
+    let score = vanban::eval::restore::evaluate(
+        restorer(),
+        SEED002_GOLD,
+        Some(SEED002_OCR),
+        &options(InputKind::Auto),
+    );
+    assert_eq!(score.misaligned_lines, 0);
+    assert_eq!(score.codes_changed, 0);
+    assert!(score.syllables.accuracy >= 0.96, "{:?}", score.syllables);
+}
+
+#[test]
+fn detailed_offsets_follow_length_changes() {
+    let text = "Ban ciia Pang, s6 24-CTr/TU";
+    let restored = restorer().restore_detailed(text, &options(InputKind::OcrEng));
+    assert_eq!(restored.text, "Ban của Đảng, số 24-CTr/TU");
+    let input: Vec<char> = text.chars().collect();
+    let output: Vec<char> = restored.text.chars().collect();
+    for token in &restored.tokens {
+        let i: String = input[token.input_start..token.input_end].iter().collect();
+        let o: String = output[token.output_start..token.output_end]
+            .iter()
+            .collect();
+        assert_eq!((i, o), (token.input.clone(), token.output.clone()));
+    }
+    assert!(restored.tokens.iter().any(|t| t.input == "ciia"));
+}
+
+const CODES: &[&str] = &[
+    "24-CTr/TU",
+    "05/10/2022",
+    "156-KH/BTGTW",
+    "12/2020/QD-TTg",
+    "2023",
+    "Qb/TW",
+    "1.500",
+    "H5N1",
+];
+const WORDS: &[&str] = &[
+    "ciia", "s6", "K&", "Pang", "1y", "dugc", "hién", "Chwong", "trinh", "UBND", "Ban", "vé", "c6",
+    "bso", "Ké", "MUC", "PICH", "Robert", "&", "6",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Codes, numbers and dates among garbled words come back byte-identical.
+    #[test]
+    fn codes_and_numbers_are_byte_identical(
+        parts in prop::collection::vec(
+            (prop::sample::select(WORDS), prop::sample::select(CODES), 0..3usize),
+            1..12,
+        ),
+        vie in any::<bool>(),
+    ) {
+        let text: String = parts
+            .iter()
+            .map(|(w, c, sep)| format!("{w} {c}{}", [" ", ", ", "\n"][*sep]))
+            .collect();
+        let kind = if vie { InputKind::OcrVie } else { InputKind::OcrEng };
+        let out = restorer().restore_text(&text, &options(kind));
+        let codes_in: Vec<&str> = text.split_whitespace().filter(|w| w.contains(|c: char| c.is_ascii_digit()) && w.len() > 2).collect();
+        let codes_out: Vec<&str> = out.split_whitespace().filter(|w| w.contains(|c: char| c.is_ascii_digit()) && w.len() > 2).collect();
+        prop_assert_eq!(codes_in, codes_out);
+        prop_assert_eq!(text.split_whitespace().count(), out.split_whitespace().count());
+    }
+}
