@@ -2,6 +2,7 @@
 //! deadlines, periods, ranges, recurring schedules, and plain mentions, each with an ISO value
 //! and its precision. Impossible dates (`31/2/2023`) are reported as invalid, never corrected.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -133,9 +134,12 @@ fn plausible_year(year: u32) -> bool {
 /// Finds every date expression in `text`.
 pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
-    let mut taken: Vec<(usize, usize)> = Vec::new();
-    let free =
-        |taken: &[(usize, usize)], s: usize, e: usize| taken.iter().all(|&(a, b)| e <= a || s >= b);
+    // Spans already claimed (start → end, never overlapping), looked up by position: a long
+    // text holds hundreds of thousands of dates.
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+    let free = |taken: &BTreeMap<usize, usize>, s: usize, e: usize| {
+        taken.range(..e).next_back().is_none_or(|(_, &b)| b <= s)
+    };
 
     for m in DAY_MONTH_YEAR.captures_iter(text) {
         let whole = m.get(0).expect("match");
@@ -155,7 +159,7 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
             .then(|| iso_day(day, month, year))
             .flatten();
         let (start, end) = index.span(whole.start(), whole.end());
-        taken.push((start, end));
+        taken.insert(start, end);
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
@@ -190,7 +194,7 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
             continue;
         }
         let valid = (1..=12).contains(&month);
-        taken.push((start, end));
+        taken.insert(start, end);
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
@@ -217,7 +221,7 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
             "III" | "3" => 3,
             _ => 4,
         };
-        taken.push((start, end));
+        taken.insert(start, end);
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
@@ -240,7 +244,7 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
             continue;
         }
         let end_year = m.get(2).map(|y| number(y.as_str()));
-        taken.push((start, end));
+        taken.insert(start, end);
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
@@ -270,7 +274,7 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
         };
         // Any leap year admits 29 February.
         let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(2000, month);
-        taken.push((start, end));
+        taken.insert(start, end);
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
@@ -293,7 +297,7 @@ pub fn find(text: &str, index: &CharIndex) -> Vec<FoundDate> {
         if !free(&taken, start, end) {
             continue;
         }
-        taken.push((start, end));
+        taken.insert(start, end);
         found.push(FoundDate {
             surface: String::new(),
             span: Span::default(),
@@ -345,7 +349,7 @@ fn classify(text: &str, index: &CharIndex, found: &mut Vec<FoundDate>) {
     }
     for date in &mut merged {
         let before = index.slice(text, date.start.saturating_sub(24), date.start);
-        let line_start = index.line_start(text, date.start);
+        let line_start = index.line_start(date.start);
         let line_prefix = index.slice(text, line_start, date.start);
         if date.precision == Precision::Day && is_place_prefix(line_prefix) {
             date.kind = DateKind::Issue;

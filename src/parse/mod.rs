@@ -70,13 +70,26 @@ pub fn plain_span(text: &str) -> impl Fn(usize, usize) -> Span + '_ {
 pub struct CharIndex {
     /// Byte offset of every char, then the text's length.
     starts: Vec<usize>,
+    /// Char offset of every line's start, so finding one is a binary search rather than a scan
+    /// back through a line that may be megabytes long.
+    line_starts: Vec<usize>,
 }
 
 impl CharIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let mut starts = Vec::with_capacity(text.len() + 1);
+        let mut line_starts = vec![0];
+        for (char, (byte, c)) in text.char_indices().enumerate() {
+            starts.push(byte);
+            if c == '\n' {
+                line_starts.push(char + 1);
+            }
+        }
         starts.push(text.len());
-        CharIndex { starts }
+        CharIndex {
+            starts,
+            line_starts,
+        }
     }
 
     pub fn char_at(&self, byte: usize) -> usize {
@@ -96,9 +109,9 @@ impl CharIndex {
     }
 
     /// Char offset where the line holding char `at` starts.
-    pub fn line_start(&self, text: &str, at: usize) -> usize {
-        let byte = self.byte_at(at);
-        text[..byte].rfind('\n').map_or(0, |b| self.char_at(b + 1))
+    pub fn line_start(&self, at: usize) -> usize {
+        let line = self.line_starts.partition_point(|&start| start <= at);
+        self.line_starts[line - 1]
     }
 
     pub fn len(&self) -> usize {

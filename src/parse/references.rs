@@ -409,9 +409,11 @@ fn numbered(
     let mut end = symbol_end;
     let mut end_byte = symbol_end_byte;
 
-    let date = dates.iter_mut().find(|d| {
-        d.start >= end
-            && d.precision == super::dates::Precision::Day
+    // Only spaces and a comma may stand between the symbol and its date, so the first date
+    // after the symbol is the only one that can be its date.
+    let first_after = dates.partition_point(|d| d.start < end);
+    let date = dates[first_after..].first_mut().filter(|d| {
+        d.precision == super::dates::Precision::Day
             && DATE_LEAD.is_match(index.slice(text, end, d.start))
             && index
                 .slice(text, d.start, d.end)
@@ -644,7 +646,7 @@ fn is_bare_self_mention(
 ) -> bool {
     let surface = index.slice(text, start, word_end);
     let title_case = surface.chars().skip(1).any(char::is_lowercase);
-    let line_start = index.line_start(text, start);
+    let line_start = index.line_start(start);
     let at_line_start = index
         .slice(text, line_start, start)
         .trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '-')

@@ -76,8 +76,7 @@ pub fn tokenize_with(
             if let Some(start) = chunk_start.take() {
                 boundary = chunk(
                     text,
-                    start,
-                    i,
+                    start..i,
                     boundary,
                     line_start,
                     &is_letter,
@@ -104,15 +103,15 @@ pub fn tokenize_with(
 /// at the start of a line is a list bullet (`- `), which ends the segment before it.
 fn chunk(
     text: &str,
-    start: usize,
-    end: usize,
+    range: std::ops::Range<usize>,
     mut boundary: bool,
     line_start: bool,
     is_letter: &impl Fn(char) -> bool,
     is_syllable: &impl Fn(&str) -> bool,
     out: &mut Vec<Token>,
 ) -> bool {
-    let s = &text[start..end];
+    let start = range.start;
+    let s = &text[range];
     let in_core = |c: char| c.is_alphanumeric() || is_letter(c);
     let Some(core_start) = s.find(in_core) else {
         return boundary || line_start || breaks(s);
