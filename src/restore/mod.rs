@@ -577,16 +577,14 @@ impl RestoreWorker<'_> {
                 out.push(if input == "D" { 'Đ' } else { 'đ' });
                 copied = token.end;
                 if let Some(details) = details.as_deref_mut() {
-                    details.push(RestoredToken {
-                        input_start: token.start,
-                        input_end: token.end,
-                        output_start: at,
-                        output_end: out.len(),
-                        input: input.to_owned(),
-                        output: out[at..].to_owned(),
-                        confidence: 1.0,
-                        alternatives: Vec::new(),
-                    });
+                    details.push(RestoredToken::written(
+                        token,
+                        input,
+                        out,
+                        at,
+                        1.0,
+                        Vec::new(),
+                    ));
                 }
                 continue;
             }
@@ -640,18 +638,40 @@ impl RestoreWorker<'_> {
                     }
                 })
                 .collect();
-            details.push(RestoredToken {
-                input_start: token.start,
-                input_end: token.end,
-                output_start: at,
-                output_end: out.len(),
-                input: input.to_owned(),
-                output: out[at..].to_owned(),
+            details.push(RestoredToken::written(
+                token,
+                input,
+                out,
+                at,
                 confidence,
                 alternatives,
-            });
+            ));
         }
         copied
+    }
+}
+
+impl RestoredToken {
+    /// The detail of `token` (byte offsets, converted to characters by the caller), whose
+    /// restored form was written to `out` from byte `at` to its end.
+    fn written(
+        token: Token,
+        input: &str,
+        out: &str,
+        at: usize,
+        confidence: f32,
+        alternatives: Vec<Alternative>,
+    ) -> Self {
+        RestoredToken {
+            input_start: token.start,
+            input_end: token.end,
+            output_start: at,
+            output_end: out.len(),
+            input: input.to_owned(),
+            output: out[at..].to_owned(),
+            confidence,
+            alternatives,
+        }
     }
 }
 
