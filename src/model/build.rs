@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::format::*;
 use super::syllable;
 use super::FxHashMap;
-use crate::restore::tokenize::{ends_segment, tokenize, TokenKind};
+use crate::restore::tokenize::{ends_segment, observed_cases, tokenize, Case, TokenKind};
 use crate::text::strip_diacritics;
 
 /// A corpus and the weight its counts get (a domain closer to the target counts more).
@@ -159,13 +159,16 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
     const OTHER: u32 = u32::MAX;
     const NUMBER: u32 = u32::MAX - 1;
     const BREAK: u32 = u32::MAX - 2;
-    let mut streams: Vec<(Vec<u32>, u64)> = Vec::new();
+    // Each stream with the case of each of its entries.
+    let mut streams: Vec<(Vec<u32>, Vec<Case>, u64)> = Vec::new();
     let mut form_counts: Vec<u64> = Vec::new();
     let mut source_tokens = Vec::new();
     for source in &options.sources {
         let text = read_source(&source.path)?;
         let mut stream = Vec::new();
+        let mut stream_cases = Vec::new();
         let mut tokens = Vec::new();
+        let mut cases = Vec::new();
         let mut previous_blank = true;
         for line in text.split_inclusive('\n') {
             if is_document_header(line) || line.trim().is_empty() {
@@ -174,9 +177,11 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
             }
             tokens.clear();
             tokenize(line, |w| syllable::canonical(w).is_some(), &mut tokens);
-            for (i, token) in tokens.iter().enumerate() {
+            observed_cases(line, &tokens, &mut cases);
+            for (i, (token, &case)) in tokens.iter().zip(&cases).enumerate() {
                 if token.starts_segment && (i > 0 || previous_blank) {
                     stream.push(BREAK);
+                    stream_cases.push(Case::Unknown);
                 }
                 let word = &line[token.start..token.end];
                 let id = match token.kind {
@@ -191,13 +196,14 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
                     form_counts[id as usize] += u64::from(source.weight);
                 }
                 stream.push(id);
+                stream_cases.push(case);
             }
             // A line ending in punctuation ends the segment, as the tokenizer would see it in
             // running text.
             previous_blank = ends_segment(line);
         }
         source_tokens.push(stream.iter().filter(|&&t| t != BREAK).count() as u64);
-        streams.push((stream, u64::from(source.weight)));
+        streams.push((stream, stream_cases, u64::from(source.weight)));
     }
 
     // Vocabulary: attested forms, most frequent first, ids after the specials.
@@ -219,12 +225,15 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         vocab.push(canon.forms[form as usize].clone());
     }
 
-    // Weighted trigram counts over <s> w1 … wn </s>.
+    // Weighted trigram counts over <s> w1 … wn </s>, and how often each word is capitalized,
+    // alone and after each left word.
     let mut trigrams: FxHashMap<u64, u64> = FxHashMap::default();
-    for (stream, weight) in &streams {
+    let mut case_counts = CaseCounts::new(vocab.len());
+    for (stream, cases, weight) in &streams {
         let mut u = NONE;
         let mut v = BOS;
-        for &t in stream.iter().chain(std::iter::once(&BREAK)) {
+        let cases = cases.iter().chain(std::iter::once(&Case::Unknown));
+        for (&t, &case) in stream.iter().chain(std::iter::once(&BREAK)).zip(cases) {
             let w = match t {
                 BREAK => EOS,
                 NUMBER => NUM,
@@ -234,6 +243,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
             if u != NONE {
                 *trigrams.entry(trigram_key(u, v, w)).or_default() += weight;
             }
+            case_counts.add(v, w, case, *weight);
             if t == BREAK {
                 if v != BOS {
                     u = NONE;
@@ -328,6 +338,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
     let bytes = write(
         &vocab,
         &lm.unigrams,
+        &case_counts.shares(),
         &by_key,
         &bigram_rows,
         &trigram_rows,
@@ -416,6 +427,75 @@ fn apply_word_bonus(
     bigrams.extend(new_bigrams);
     bigrams.sort_unstable();
     trigrams.sort_unstable();
+}
+
+/// Weighted counts of capitalized and all occurrences where the case tells something, per word
+/// and per bigram.
+struct CaseCounts {
+    unigrams: Vec<(u64, u64)>,
+    bigrams: FxHashMap<u64, (u64, u64)>,
+}
+
+/// Weighted occurrences the share of the level below is worth when estimating a word's share:
+/// a word seen capitalized once is no name yet.
+const CASE_PRIOR: f64 = 4.0;
+
+impl CaseCounts {
+    fn new(vocab_len: usize) -> CaseCounts {
+        CaseCounts {
+            unigrams: vec![(0, 0); vocab_len],
+            bigrams: FxHashMap::default(),
+        }
+    }
+
+    fn add(&mut self, v: u16, w: u16, case: Case, weight: u64) {
+        let capital = match case {
+            Case::Unknown => return,
+            Case::Lower => 0,
+            Case::Capital => weight,
+        };
+        for counts in [
+            &mut self.unigrams[w as usize],
+            self.bigrams.entry(bigram_key(v, w)).or_default(),
+        ] {
+            counts.0 += capital;
+            counts.1 += weight;
+        }
+    }
+
+    fn shares(&self) -> CaseShares<'_> {
+        let (capital, total) = self
+            .unigrams
+            .iter()
+            .fold((0, 0), |(c, t), &(uc, ut)| (c + uc, t + ut));
+        let overall = capital as f64 / total.max(1) as f64;
+        let unigrams = self
+            .unigrams
+            .iter()
+            .map(|&(c, t)| {
+                CaseShare::quantize((c as f64 + CASE_PRIOR * overall) / (t as f64 + CASE_PRIOR))
+            })
+            .collect();
+        CaseShares {
+            counts: self,
+            unigrams,
+        }
+    }
+}
+
+/// The case shares the model stores: per word, and per bigram backed off to its right word's.
+struct CaseShares<'a> {
+    counts: &'a CaseCounts,
+    unigrams: Vec<CaseShare>,
+}
+
+impl CaseShares<'_> {
+    fn bigram(&self, key: u64) -> CaseShare {
+        let w = (key & ((1 << ID_BITS) - 1)) as usize;
+        let prior = (f64::from(self.unigrams[w].0) + 0.5) / 256.0;
+        let (c, t) = self.counts.bigrams.get(&key).copied().unwrap_or_default();
+        CaseShare::quantize((c as f64 + CASE_PRIOR * prior) / (t as f64 + CASE_PRIOR))
+    }
 }
 
 fn cost(p: f64) -> u16 {
@@ -586,6 +666,7 @@ fn pad(out: &mut Vec<u8>) {
 fn write(
     vocab: &[String],
     unigrams: &[(u16, u16)],
+    case: &CaseShares<'_>,
     by_key: &BTreeMap<u64, Vec<u16>>,
     bigrams: &[(u64, u16, u16)],
     trigrams: &[(u64, u16)],
@@ -606,6 +687,8 @@ fn write(
     for &(cost, backoff) in unigrams {
         payload.extend_from_slice(&(u32::from(cost) | (u32::from(backoff) << 16)).to_le_bytes());
     }
+    pad(&mut payload);
+    payload.extend(case.unigrams.iter().map(|share| share.0));
     pad(&mut payload);
     let mut first = 0u32;
     for (&key, ids) in by_key {
@@ -635,7 +718,7 @@ fn write(
             tri += 1;
         }
         let w = (key & ((1 << ID_BITS) - 1)) as u16;
-        for field in [w, cost, backoff, 0] {
+        for field in [w, cost, backoff, u16::from(case.bigram(key).0)] {
             payload.extend_from_slice(&field.to_le_bytes());
         }
         payload.extend_from_slice(&(tri as u32).to_le_bytes());

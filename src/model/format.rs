@@ -1,4 +1,4 @@
-//! The binary model format, version 1. All integers are little endian.
+//! The binary model format, version 2. All integers are little endian.
 //!
 //! ```text
 //! header (64 bytes)
@@ -17,14 +17,16 @@
 //!   vocab offsets   (vocab_len + 1) × u32 into the vocab text
 //!   vocab text      UTF-8, lowercase syllables in the new tone style
 //!   unigrams        vocab_len × u32: cost (u16) | backoff cost of the context (u16) << 16
+//!   unigram case    vocab_len × u8: how often the word is capitalized where its case tells
+//!                   something (see [`CaseShare`])
 //!   keys            key_count × (u64 packed ASCII stripped form, u32 first candidate, u32 count),
 //!                   sorted by key
 //!   candidates      cand_count × u16 ids, ascending (= most frequent first)
 //!   bigram rows     (vocab_len + 1) × u32: the bigrams with left word v are entries
 //!                   rows[v]..rows[v + 1]
 //!   bigrams         (bigram_count + 1) × 12 bytes, sorted by (v, w):
-//!                   w u16, cost u16, backoff cost of the (v, w) context u16, trigram row start
-//!                   u32 (the row of (v, w) ends where the next entry's starts; a sentinel
+//!                   w u16, cost u16, backoff cost of the (v, w) context u16, case share of w
+//!                   after v u8, a zero byte, trigram row start u32 (the row of (v, w) ends where the next entry's starts; a sentinel
 //!                   entry closes the last row)
 //!   trigrams        trigram_count × (w u16, cost u16), sorted by (u, v, w)
 //!   meta            JSON
@@ -34,10 +36,10 @@
 //! decoder finds a state's continuations with one cache miss and binary searches, and a
 //! memory-mapped model is read in place without parsing.
 //!
-//! History: version 1 is the first format.
+//! History: version 1 is the first format; version 2 adds the case shares.
 
 pub const MAGIC: [u8; 8] = *b"VNBMODEL";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 pub const HEADER_LEN: usize = 64;
 pub const COST_SCALE: f64 = 100.0;
 /// Bits of one id in the packed n-gram keys.
@@ -87,6 +89,29 @@ pub fn read_u32(bytes: &[u8], index: usize) -> u32 {
 #[inline]
 pub fn read_u16(bytes: &[u8], index: usize) -> u16 {
     u16::from_le_bytes([bytes[index * 2], bytes[index * 2 + 1]])
+}
+
+/// How often a word is capitalized, quantized to a byte: the share is `(q + 0.5) / 256`, so
+/// neither case is ever impossible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseShare(pub u8);
+
+impl CaseShare {
+    pub fn quantize(share: f64) -> CaseShare {
+        CaseShare((share * 256.0 - 0.5).round().clamp(0.0, 255.0) as u8)
+    }
+
+    /// Cost (`-ln p × COST_SCALE`) of seeing the word in lowercase, and capitalized.
+    pub fn costs(self) -> (u32, u32) {
+        static TABLE: std::sync::OnceLock<[(u32, u32); 256]> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            std::array::from_fn(|q| {
+                let capital = (q as f64 + 0.5) / 256.0;
+                let cost = |p: f64| (-p.ln() * COST_SCALE).round() as u32;
+                (cost(1.0 - capital), cost(capital))
+            })
+        })[usize::from(self.0)]
+    }
 }
 
 pub const BIGRAM_KEY_MASK: u64 = (1 << (2 * ID_BITS)) - 1;

@@ -75,6 +75,7 @@ pub struct Model {
     vocab_offsets: Range<usize>,
     vocab_text: Range<usize>,
     unigrams: Range<usize>,
+    unigram_case: Range<usize>,
     keys: Range<usize>,
     candidates: Range<usize>,
     bigram_rows: Range<usize>,
@@ -87,17 +88,20 @@ pub struct Model {
 #[derive(Debug, Clone, Copy)]
 pub struct LmView<'a> {
     unigrams: &'a [u8],
+    unigram_case: &'a [u8],
     bigram_rows: &'a [u8],
     bigrams: &'a [u8],
     trigrams: &'a [u8],
 }
 
-/// A stored bigram: its cost, the backoff cost of it as a context, and its trigram row.
+/// A stored bigram: its cost, the backoff cost of it as a context, its trigram row, and how
+/// often its right word is capitalized after the left one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bigram {
     pub cost: u32,
     pub backoff: u32,
     pub row: (u32, u32),
+    pub case: CaseShare,
 }
 
 impl LmView<'_> {
@@ -154,6 +158,7 @@ impl LmView<'_> {
             cost: field(2),
             backoff: field(4),
             row: (start(8), start(BIGRAM_ENTRY + 8)),
+            case: CaseShare(b[6]),
         }
     }
 
@@ -170,6 +175,7 @@ impl LmView<'_> {
             cost: self.unigram(v).1 + self.unigram(w).0,
             backoff: 0,
             row: (0, 0),
+            case: CaseShare(self.unigram_case[w as usize]),
         }
     }
 
@@ -287,6 +293,7 @@ impl Model {
         let text_len = read_u32(&bytes[vocab_offsets.clone()], vocab_len) as usize;
         let vocab_text = section(text_len)?;
         let unigrams = section(vocab_len * 4)?;
+        let unigram_case = section(vocab_len)?;
         let keys = section(key_count * 16)?;
         let candidates = section(cand_count * 2)?;
         let bigram_rows = section((vocab_len + 1) * 4)?;
@@ -302,6 +309,7 @@ impl Model {
             vocab_offsets,
             vocab_text,
             unigrams,
+            unigram_case,
             keys,
             candidates,
             bigram_rows,
@@ -412,6 +420,7 @@ impl Model {
         let bytes = self.storage.bytes();
         LmView {
             unigrams: &bytes[self.unigrams.clone()],
+            unigram_case: &bytes[self.unigram_case.clone()],
             bigram_rows: &bytes[self.bigram_rows.clone()],
             bigrams: &bytes[self.bigrams.clone()],
             trigrams: &bytes[self.trigrams.clone()],

@@ -2,7 +2,8 @@
 //! current candidate), so trigram transitions are exact; a beam keeps the cheapest `beam` states
 //! per position. Costs are integers (`-ln p` scaled), all buffers are reused between segments.
 
-use crate::model::format::{BOS, EOS, NONE};
+use super::tokenize::Case;
+use crate::model::format::{CaseShare, BOS, EOS, NONE};
 use crate::model::{Bigram, LmView};
 
 /// A decoding state at one position.
@@ -45,18 +46,32 @@ const UNFILLED: Bigram = Bigram {
     cost: INF,
     backoff: INF,
     row: (0, 0),
+    case: CaseShare(0),
 };
+
+/// Cost of seeing a word written in `case` where it is capitalized as often as `share` says.
+#[inline]
+fn case_cost(case: Case, share: CaseShare) -> u32 {
+    match case {
+        Case::Unknown => 0,
+        Case::Lower => share.costs().0,
+        Case::Capital => share.costs().1,
+    }
+}
 
 impl Decoder {
     /// Chooses one candidate per position; `cands[ranges[i]]` are the candidate ids of position
-    /// `i`, `channel[ranges[i]]` their noisy-channel costs (OCR input; empty for none). Writes
-    /// the chosen candidate indexes (into each position's range) to `path`.
+    /// `i`, `channel[ranges[i]]` their noisy-channel costs (OCR input; empty for none), `cases[i]`
+    /// how the word at `i` is written. Writes the chosen candidate indexes (into each position's
+    /// range) to `path`.
+    #[allow(clippy::too_many_arguments)]
     pub fn decode(
         &mut self,
         lm: &LmView<'_>,
         cands: &[u16],
         channel: &[u32],
         ranges: &[(u32, u32)],
+        cases: &[Case],
         beam: usize,
         path: &mut Vec<u16>,
     ) {
@@ -74,7 +89,7 @@ impl Decoder {
         for (j, &w) in cands_of(0).iter().enumerate() {
             let bigram = lm.bigram_or_backoff(BOS, w);
             self.states.push(State {
-                cost: bigram.cost + channel_of(0, j),
+                cost: bigram.cost + channel_of(0, j) + case_cost(cases[0], bigram.case),
                 cur: j as u16,
                 back: u32::MAX,
                 backoff: bigram.backoff,
@@ -82,7 +97,8 @@ impl Decoder {
             });
         }
         self.prune(0, beam);
-        for i in 1..n {
+        debug_assert_eq!(cases.len(), n);
+        for (i, &case) in cases.iter().enumerate().take(n).skip(1) {
             let prev_cands = cands_of(i - 1);
             let cur_cands = cands_of(i);
             let width = cur_cands.len();
@@ -124,7 +140,9 @@ impl Decoder {
                     } else {
                         None
                     };
-                    let step = stored.unwrap_or_else(|| state.backoff + self.matrix[row + b].cost);
+                    let bigram = &self.matrix[row + b];
+                    let step = stored.unwrap_or_else(|| state.backoff + bigram.cost)
+                        + case_cost(case, bigram.case);
                     let cost = state.cost.saturating_add(step + channel_of(i, b));
                     let cell = &mut self.best[row + b];
                     if cost < cell.0 {
@@ -225,9 +243,9 @@ fn cached_bigram(
 }
 
 /// Cost of the trigrams that involve position `i` of `ids` when it holds `w`: the ones predicting
-/// `i`, `i + 1` and `i + 2` (`</s>` after the last). Comparing this between candidates gives
-/// their confidence given the chosen neighbours.
-pub fn local_cost(lm: &LmView<'_>, ids: &[u16], i: usize, w: u16) -> u32 {
+/// `i`, `i + 1` and `i + 2` (`</s>` after the last), with the case of the words they predict.
+/// Comparing this between candidates gives their confidence given the chosen neighbours.
+pub fn local_cost(lm: &LmView<'_>, ids: &[u16], cases: &[Case], i: usize, w: u16) -> u32 {
     let at = |j: isize| -> u16 {
         if j == i as isize {
             w
@@ -245,11 +263,15 @@ pub fn local_cost(lm: &LmView<'_>, ids: &[u16], i: usize, w: u16) -> u32 {
     let mut total = 0;
     for j in i..=(i + 2).min(ids.len() as isize) {
         let (u, v, x) = (at(j - 2), at(j - 1), at(j));
+        let bigram = lm.bigram_or_backoff(v, x);
         total += if u == NONE {
-            lm.bigram_or_backoff(v, x).cost
+            bigram.cost
         } else {
             lm.cost(u, v, x)
         };
+        if let Some(&case) = cases.get(j as usize) {
+            total += case_cost(case, bigram.case);
+        }
     }
     total
 }

@@ -21,7 +21,7 @@ use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
 use decode::{local_cost, Decoder};
 use ocr::{ocr_lang, GarbleSigns, OcrWorker};
-use tokenize::{tokenize_with, Token, TokenKind};
+use tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
 
 /// What kind of text is being restored, which decides how much the decoder trusts the marks it
 /// sees.
@@ -195,6 +195,7 @@ impl Restorer {
         RestoreWorker {
             restorer: self,
             tokens: Vec::new(),
+            cases: Vec::new(),
             slots: Vec::new(),
             cand_ids: Vec::new(),
             channel: Vec::new(),
@@ -339,6 +340,8 @@ struct Slot {
 pub struct RestoreWorker<'a> {
     restorer: &'a Restorer,
     tokens: Vec<Token>,
+    /// How each token is written, where that tells something.
+    cases: Vec<Case>,
     slots: Vec<Slot>,
     cand_ids: Vec<u16>,
     /// Noisy-channel cost of each candidate (OCR input; empty otherwise).
@@ -446,6 +449,7 @@ impl RestoreWorker<'_> {
             &mut self.tokens,
         );
         find_stripped_eth(text, &self.tokens, &mut self.eth);
+        observed_cases(text, &self.tokens, &mut self.cases);
         let mut copied = 0;
         let mut segment_start = 0;
         let tokens = std::mem::take(&mut self.tokens);
@@ -550,11 +554,13 @@ impl RestoreWorker<'_> {
         if channel.is_some() {
             self.channel.resize(self.cand_ids.len(), 0);
         }
+        let cases = &self.cases[first_token..first_token + tokens.len()];
         self.decoder.decode(
             lm,
             &self.cand_ids,
             &self.channel,
             &self.ranges,
+            cases,
             restorer.beam,
             &mut self.path,
         );
@@ -607,15 +613,15 @@ impl RestoreWorker<'_> {
             let mut scored: Vec<(u16, u32)> = (a as usize..b as usize)
                 .map(|k| {
                     let c = self.cand_ids[k];
-                    (c, local_cost(lm, &self.ids, i, c) + channel_cost(k))
+                    (c, local_cost(lm, &self.ids, cases, i, c) + channel_cost(k))
                 })
                 .collect();
             let floor = scored.iter().map(|s| s.1).min().unwrap_or(0);
             let weight =
                 |cost: u32| (-(f64::from(cost - floor)) / crate::model::format::COST_SCALE).exp();
             let total: f64 = scored.iter().map(|s| weight(s.1)).sum();
-            let chosen =
-                local_cost(lm, &self.ids, i, id) + channel_cost(a as usize + self.path[i] as usize);
+            let chosen = local_cost(lm, &self.ids, cases, i, id)
+                + channel_cost(a as usize + self.path[i] as usize);
             let confidence = (weight(chosen) / total) as f32;
             if !changed && confidence >= UNSURE {
                 continue;

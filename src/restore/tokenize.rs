@@ -154,6 +154,55 @@ fn chunk(
     breaks(&s[core_end..])
 }
 
+/// How a word is written, where that says something about which word it is: `điện biên` in
+/// running text is not the province Điện Biên, `Đang` in the middle of a sentence is `Đảng`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// Capitals carry no information here: the first word of a segment or a line, a word after a
+    /// list marker (`a) Thuốc`), words of a heading in capitals, acronyms, numbers and codes.
+    Unknown,
+    Lower,
+    /// A capital first letter, the rest lowercase.
+    Capital,
+}
+
+/// The [`Case`] of each of `tokens` (tokenized from `text`). The model builder and the decoder
+/// share it, so the statistics counted are the ones the decoder asks for.
+pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
+    out.clear();
+    let mut line_end = 0;
+    let mut heading = false;
+    for (i, token) in tokens.iter().enumerate() {
+        let first_on_line = i == 0 || token.start > line_end;
+        if first_on_line {
+            line_end = text[token.start..]
+                .find('\n')
+                .map_or(text.len(), |at| token.start + at);
+            let line_start = text[..token.start].rfind('\n').map_or(0, |at| at + 1);
+            heading = !text[line_start..line_end].chars().any(char::is_lowercase);
+        }
+        let after_marker = i > 0 && text[tokens[i - 1].end..token.start].starts_with(')');
+        let word = &text[token.start..token.end];
+        let mut letters = word.chars();
+        let case = if token.kind != TokenKind::Word
+            || first_on_line
+            || token.starts_segment
+            || heading
+            || after_marker
+        {
+            Case::Unknown
+        } else if word.chars().all(char::is_lowercase) {
+            Case::Lower
+        } else if letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
+        {
+            Case::Capital
+        } else {
+            Case::Unknown
+        };
+        out.push(case);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +261,40 @@ mod tests {
         assert!(ends_segment("..."));
         assert!(!ends_segment("“tu dien”"));
         assert!(!ends_segment("tu dien"));
+    }
+
+    #[test]
+    fn case_is_observed_only_where_it_tells_something() {
+        let text = "Xay dung Dang va UBND tinh\nCong tac, dien bien\na) Thuoc moi\nKE HOACH";
+        let mut tokens = Vec::new();
+        tokenize(text, |_| true, &mut tokens);
+        let mut cases = Vec::new();
+        observed_cases(text, &tokens, &mut cases);
+        let words: Vec<String> = tokens
+            .iter()
+            .zip(&cases)
+            .map(|(t, c)| format!("{}:{c:?}", &text[t.start..t.end]))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "Xay:Unknown",
+                "dung:Lower",
+                "Dang:Capital",
+                "va:Lower",
+                "UBND:Unknown",
+                "tinh:Lower",
+                "Cong:Unknown",
+                "tac:Lower",
+                "dien:Unknown",
+                "bien:Lower",
+                "a:Unknown",
+                "Thuoc:Unknown",
+                "moi:Lower",
+                "KE:Unknown",
+                "HOACH:Unknown",
+            ]
+        );
     }
 
     #[test]
