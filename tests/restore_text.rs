@@ -240,3 +240,24 @@ proptest! {
         }
     }
 }
+
+/// A document's own usage settles what the model alone cannot: "Luat cong chung" is Wikipedia's
+/// "công chúng" (the public) on its own, but "công chứng" (notarization) in a text that says
+/// "cong chung vien", "hanh nghe cong chung" again and again.
+#[test]
+fn a_document_about_notarization_restores_cong_chung_as_notarization() {
+    let usage = "Cong chung vien phai tuan thu quy tac dao duc hanh nghe cong chung.\n\
+                 To chuc hanh nghe cong chung co tru so tai dia phuong.\n\
+                 Nguoi yeu cau cong chung nop ho so cho cong chung vien.\n";
+    let ambiguous = "Van phong cong chung duoc thanh lap theo quy dinh cua Luat cong chung.\n";
+    assert!(restore(ambiguous).ends_with("Luật công chúng.\n"));
+    let document = format!("{usage}{usage}{ambiguous}");
+    let restored = restore(&document);
+    assert!(restored.ends_with("Luật công chứng.\n"), "{restored}");
+    // The same whether the text is cut into blocks for threads or restored in one piece.
+    let options = RestoreOptions::default();
+    assert_eq!(
+        restorer().new_worker().restore(&document, &options).text,
+        restored
+    );
+}
