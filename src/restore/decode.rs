@@ -30,6 +30,9 @@ pub struct Decoder {
     /// The previous candidate of each row.
     row_cand: Vec<u16>,
     order: Vec<u32>,
+    /// Per candidate: how far the cheapest state holding it trailed its position's best (`INF`
+    /// when pruned), from the last decoding.
+    margins: Vec<u32>,
     /// Direct-mapped cache of bigram lookups: running text repeats a few thousand pairs, and a
     /// hit spares a binary search in a long row.
     cache: Vec<(u32, Bigram)>,
@@ -86,6 +89,8 @@ impl Decoder {
         self.states.clear();
         self.starts.clear();
         self.starts.push(0);
+        self.margins.clear();
+        self.margins.resize(cands.len(), INF);
         for (j, &w) in cands_of(0).iter().enumerate() {
             let bigram = lm.bigram_or_backoff(BOS, w);
             self.states.push(State {
@@ -97,6 +102,7 @@ impl Decoder {
             });
         }
         self.prune(0, beam);
+        self.record_margins(0, ranges[0].0);
         debug_assert_eq!(cases.len(), n);
         for (i, &case) in cases.iter().enumerate().take(n).skip(1) {
             let prev_cands = cands_of(i - 1);
@@ -164,6 +170,7 @@ impl Decoder {
                 });
             }
             self.prune(i, beam);
+            self.record_margins(i, ranges[i].0);
         }
         // Close the segment with </s> and trace back.
         let last = cands_of(n - 1);
@@ -184,6 +191,22 @@ impl Decoder {
             let state = self.states[si];
             path[i] = state.cur;
             si = state.back as usize;
+        }
+    }
+
+    /// How far behind its position's best the cheapest path through each candidate of the last
+    /// decoding was, counting the context to its left only (`u32::MAX`: pruned); indexed like
+    /// the candidates.
+    pub fn margins(&self) -> &[u32] {
+        &self.margins
+    }
+
+    fn record_margins(&mut self, i: usize, first_candidate: u32) {
+        let states = &self.states[self.starts[i]..];
+        let best = states.iter().map(|s| s.cost).min().unwrap_or(INF);
+        for state in states {
+            let margin = &mut self.margins[first_candidate as usize + usize::from(state.cur)];
+            *margin = (*margin).min(state.cost - best);
         }
     }
 

@@ -211,6 +211,8 @@ impl Restorer {
             cases: Vec::new(),
             chosen: Vec::new(),
             counts: Vec::new(),
+            margins: Vec::new(),
+            candidates_before: 0,
             slots: Vec::new(),
             cand_ids: Vec::new(),
             channel: Vec::new(),
@@ -309,6 +311,7 @@ impl Restorer {
                     let adapt = Adapt {
                         bias,
                         previous: &first.chosen,
+                        margins: &first.margins,
                     };
                     worker.pass(block, options, Some(adapt), detailed)
                 },
@@ -380,6 +383,9 @@ impl TopicBias {
     }
 }
 
+/// States per position in the first pass, which only has to find what the document is about
+/// and which segments the second pass can keep (beam 8 or 16 measure the same on vlc-dev).
+const FIRST_PASS_BEAM: usize = 8;
 /// Interpolation weight of the document's own choices. On vlc-dev 0.3 / 0.5 / 0.7 / 0.85 give
 /// 98.929 / 99.006 / 99.048 / 99.078 %, but 0.85 loses on the short seeds.
 const TOPIC_WEIGHT: f64 = 0.7;
@@ -388,10 +394,10 @@ const TOPIC_PRIOR: f64 = 4.0;
 /// Forms chosen fewer times than this in the document are not adapted.
 const TOPIC_MIN_SEEN: u32 = 5;
 /// Costs below this (`-ln p × 100`) are dropped: they change nothing and cost a second decoding.
-const TOPIC_MIN_SHIFT: u32 = 10;
-/// How much worse than the first pass's choice (`-ln p × 100`, given its neighbours) a favoured
-/// candidate may look and still have its segment decoded again. On vlc-dev, slack 0 decodes 3 %
-/// of segments again and reaches 98.950 %, 4 nats 12 % and 99.006 %, every segment 99.009 %.
+const TOPIC_MIN_SHIFT: u32 = 30;
+/// How much costlier than the first pass's choice (`-ln p × 100`) a candidate the document
+/// favours may look and still have its segment decoded again. On vlc-dev, 4 nats decodes 11 % of
+/// the segments again and reaches 99.055 %; decoding every segment again, 99.058 %.
 const TOPIC_RECHECK_SLACK: u32 = 400;
 
 /// What the first pass over a block leaves for the second.
@@ -400,6 +406,8 @@ struct FirstPass {
     text: String,
     /// The candidate chosen for each token (slot) of the block.
     chosen: Vec<u16>,
+    /// The decoder's margin of every candidate of the block (see [`Decoder::margins`]).
+    margins: Vec<u32>,
     /// How often each candidate id was chosen where there was a choice.
     counts: Vec<u32>,
 }
@@ -409,6 +417,7 @@ struct FirstPass {
 struct Adapt<'a> {
     bias: &'a TopicBias,
     previous: &'a [u16],
+    margins: &'a [u32],
 }
 
 /// Share of words with a non-ASCII letter above which text counts as accented: accented
@@ -482,6 +491,9 @@ pub struct RestoreWorker<'a> {
     /// The first pass's choice for each token, and how often each candidate was chosen.
     chosen: Vec<u16>,
     counts: Vec<u32>,
+    margins: Vec<u32>,
+    /// Candidates of the text's earlier segments, to find a segment's first-pass margins.
+    candidates_before: usize,
     slots: Vec<Slot>,
     cand_ids: Vec<u16>,
     /// Noisy-channel cost of each candidate (OCR input; empty otherwise).
@@ -509,6 +521,7 @@ impl RestoreWorker<'_> {
         let adapt = Adapt {
             bias: &bias,
             previous: &first.chosen,
+            margins: &first.margins,
         };
         out.push_str(&self.pass(text, options, Some(adapt), false).text);
     }
@@ -524,18 +537,21 @@ impl RestoreWorker<'_> {
         let adapt = Adapt {
             bias: &bias,
             previous: &first.chosen,
+            margins: &first.margins,
         };
         self.pass(text, options, Some(adapt), true)
     }
 
     fn first_pass(&mut self, text: &str, options: &RestoreOptions) -> FirstPass {
         self.chosen.clear();
+        self.margins.clear();
         self.counts.clear();
         self.counts.resize(self.restorer.model.vocab_len(), 0);
         let text = self.pass(text, options, None, false).text;
         FirstPass {
             text,
             chosen: std::mem::take(&mut self.chosen),
+            margins: std::mem::take(&mut self.margins),
             counts: std::mem::take(&mut self.counts),
         }
     }
@@ -637,6 +653,7 @@ impl RestoreWorker<'_> {
         );
         find_stripped_eth(text, &self.tokens, &mut self.eth);
         observed_cases(text, &self.tokens, &mut self.cases);
+        self.candidates_before = 0;
         let mut copied = 0;
         let mut segment_start = 0;
         let tokens = std::mem::take(&mut self.tokens);
@@ -673,6 +690,38 @@ impl RestoreWorker<'_> {
         }
         out.push_str(&text[copied..]);
         self.tokens = tokens;
+    }
+
+    /// Whether the document's bias could change the first pass's choice at slot `i` of the
+    /// current segment. Only a candidate the bias favours can, and only one the first pass
+    /// found close behind: by its decoder margin (left context only), then by its cost among
+    /// the chosen neighbours, each with a slack for what it misses.
+    fn bias_may_change(
+        &self,
+        lm: &crate::model::LmView<'_>,
+        bias: &TopicBias,
+        previous: &[u16],
+        margins: &[u32],
+        cases: &[Case],
+        i: usize,
+    ) -> bool {
+        let chosen = previous[i];
+        let chosen_bias = bias.of(chosen);
+        if !self.slots[i].free || chosen_bias == 0 {
+            return false;
+        }
+        let limit = chosen_bias + TOPIC_RECHECK_SLACK;
+        let mut kept = None;
+        let (a, b) = self.ranges[i];
+        (a as usize..b as usize).any(|k| {
+            let c = self.cand_ids[k];
+            let other = bias.of(c);
+            other < chosen_bias
+                && margins[k].saturating_add(other) < limit
+                && local_cost(lm, previous, cases, i, c) + other
+                    < *kept
+                        .get_or_insert_with(|| local_cost(lm, previous, cases, i, chosen) + limit)
+        })
     }
 
     /// Decodes one segment and writes the text up to its end; returns the new copy position.
@@ -746,27 +795,12 @@ impl RestoreWorker<'_> {
         }
         let cases = &self.cases[first_token..first_token + tokens.len()];
         let previous = adapt.map(|adapt| &adapt.previous[first_token..first_token + tokens.len()]);
+        let first_candidate = self.candidates_before;
+        self.candidates_before += self.cand_ids.len();
         let unaffected = adapt.zip(previous).is_some_and(|(adapt, previous)| {
-            !self
-                .slots
-                .iter()
-                .zip(&self.ranges)
-                .enumerate()
-                .any(|(i, (slot, &(a, b)))| {
-                    let chosen = previous[i];
-                    let bias = adapt.bias.of(chosen);
-                    slot.free && bias > 0 && {
-                        // Only a candidate the bias favours can change the path, and only if it comes
-                        // close given the chosen neighbours (with a slack for neighbours that would
-                        // change with it).
-                        let kept =
-                            local_cost(lm, previous, cases, i, chosen) + bias + TOPIC_RECHECK_SLACK;
-                        self.cand_ids[a as usize..b as usize].iter().any(|&c| {
-                            let other = adapt.bias.of(c);
-                            other < bias && local_cost(lm, previous, cases, i, c) + other < kept
-                        })
-                    }
-                })
+            let margins = &adapt.margins[first_candidate..first_candidate + self.cand_ids.len()];
+            !(0..self.slots.len())
+                .any(|i| self.bias_may_change(lm, adapt.bias, previous, margins, cases, i))
         });
         match previous {
             // The document's bias favours every choice of the first pass: it stands.
@@ -795,7 +829,11 @@ impl RestoreWorker<'_> {
                     &self.channel,
                     &self.ranges,
                     cases,
-                    restorer.beam,
+                    if adapt.is_some() {
+                        restorer.beam
+                    } else {
+                        restorer.beam.min(FIRST_PASS_BEAM)
+                    },
                     &mut self.path,
                 );
             }
@@ -808,6 +846,7 @@ impl RestoreWorker<'_> {
                 .map(|(&j, &(a, _))| self.cand_ids[a as usize + j as usize]),
         );
         if adapt.is_none() {
+            self.margins.extend_from_slice(self.decoder.margins());
             self.chosen.extend_from_slice(&self.ids);
             for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
                 if slot.free && b - a >= 2 {
