@@ -383,9 +383,6 @@ impl TopicBias {
     }
 }
 
-/// States per position in the first pass, which only has to find what the document is about
-/// and which segments the second pass can keep (beam 8 or 16 measure the same on vlc-dev).
-const FIRST_PASS_BEAM: usize = 8;
 /// Interpolation weight of the document's own choices. On vlc-dev 0.3 / 0.5 / 0.7 / 0.85 give
 /// 98.929 / 99.006 / 99.048 / 99.078 %, but 0.85 loses on the short seeds.
 const TOPIC_WEIGHT: f64 = 0.7;
@@ -829,11 +826,7 @@ impl RestoreWorker<'_> {
                     &self.channel,
                     &self.ranges,
                     cases,
-                    if adapt.is_some() {
-                        restorer.beam
-                    } else {
-                        restorer.beam.min(FIRST_PASS_BEAM)
-                    },
+                    restorer.beam,
                     &mut self.path,
                 );
             }
