@@ -506,8 +506,7 @@ impl RestoreWorker<'_> {
             if let (Some(channel), TokenKind::Word) = (channel, token.kind) {
                 let start = self.cand_ids.len() as u32;
                 self.channel.resize(self.cand_ids.len(), 0);
-                let free = !ocr::is_acronym(text, token.start, token.end)
-                    && !is_roman_list_marker(text, token);
+                let free = !is_kept_as_written(text, token);
                 if free {
                     let word = &text[token.start..token.end];
                     self.ocr.candidates(
@@ -528,7 +527,7 @@ impl RestoreWorker<'_> {
                 continue;
             }
             let (free, range) = match token.kind {
-                TokenKind::Word if is_roman_list_marker(text, token) => (false, None),
+                TokenKind::Word if is_kept_as_written(text, token) => (false, None),
                 TokenKind::Word => self.candidates(&text[token.start..token.end]),
                 TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
                 TokenKind::Other => (false, None),
@@ -693,6 +692,12 @@ fn is_roman_list_marker(text: &str, token: &Token) -> bool {
             .chars()
             .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
         && is_list_marker(text, token)
+}
+
+/// Words that are no syllables even when they spell one: acronyms in running text (`Ban Tuyên
+/// giáo HU`, `Báo AN Hải Phòng`) and Roman numerals numbering headings.
+fn is_kept_as_written(text: &str, token: &Token) -> bool {
+    ocr::is_acronym(text, token.start, token.end) || is_roman_list_marker(text, token)
 }
 
 /// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items
