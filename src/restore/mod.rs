@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::format::{pack_key, NUM, UNK};
 use crate::model::syllable::{self, place_tone, split_tone};
 use crate::model::{FxHashMap, Model};
+use crate::parse::codes::{skeleton, CODES};
+use crate::parse::references::symbol_type;
 use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
 use decode::{local_cost, Decoder};
@@ -546,6 +548,7 @@ impl RestoreWorker<'_> {
                 free: free && range.is_some(),
             });
         }
+        self.pin_document_types(text, tokens);
         if channel.is_some() {
             self.channel.resize(self.cand_ids.len(), 0);
         }
@@ -647,6 +650,62 @@ impl RestoreWorker<'_> {
             ));
         }
         copied
+    }
+}
+
+impl RestoreWorker<'_> {
+    /// Pins the words before a document symbol to the name of the type its code stands for
+    /// (`Thong tri so 24-TT/TU`: `Thông tri`, not `Thống trị`; `QUYET DINH SO 42/2017/QD-UBND`),
+    /// when they spell that name, and `so` before a symbol to `số`. The words are compared by
+    /// [`skeleton`], so OCR look-alikes (`s6`, `K&`) match too. Only words restored from their
+    /// stripped form are pinned; the decoder then scores their neighbours against them.
+    fn pin_document_types(&mut self, text: &str, tokens: &[Token]) {
+        let skeleton_of = |i: usize| {
+            let token = &tokens[i];
+            (token.kind == TokenKind::Word).then(|| skeleton(&text[token.start..token.end]))
+        };
+        for (t, token) in tokens.iter().enumerate() {
+            if token.kind != TokenKind::Number {
+                continue;
+            }
+            let Some((system, code)) = symbol_type(&text[token.start..token.end]) else {
+                continue;
+            };
+            let mut end = t;
+            if end > 0 && skeleton_of(end - 1).as_deref() == Some("so") {
+                end -= 1;
+                self.pin(end, "số");
+            }
+            let name = CODES.types_by_code(code, system).find(|doc_type| {
+                let words = skeleton(&doc_type.word);
+                let n = words.split(' ').count();
+                end >= n
+                    && (end - n..end)
+                        .map(skeleton_of)
+                        .eq(words.split(' ').map(|w| Some(w.to_owned())))
+            });
+            if let Some(name) = name {
+                let n = name.word.split_whitespace().count();
+                for (slot, syllable) in (end - n..).zip(name.word.split_whitespace()) {
+                    self.pin(slot, syllable);
+                }
+            }
+        }
+    }
+
+    /// Makes `syllable` the only candidate of slot `slot`, if that slot is restored.
+    fn pin(&mut self, slot: usize, syllable: &str) {
+        if !self.slots[slot].free {
+            return;
+        }
+        let lower = syllable.to_lowercase();
+        let id = syllable::canonical(&lower)
+            .and_then(|form| self.restorer.accented.get(form.as_str()).copied());
+        if let Some(id) = id {
+            let at = self.cand_ids.len() as u32;
+            self.cand_ids.push(id);
+            self.ranges[slot] = (at, at + 1);
+        }
     }
 }
 
