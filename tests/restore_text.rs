@@ -1,6 +1,7 @@
 //! Restoration outputs on fixed inputs and the invariants every output keeps.
 
 use proptest::prelude::*;
+use serde::Deserialize;
 use vanban::restore::{InputKind, RestoreOptions, Restorer};
 use vanban::text::{strip_diacritics, ToneStyle};
 
@@ -11,6 +12,42 @@ fn restorer() -> &'static Restorer {
 
 fn restore(text: &str) -> String {
     restorer().restore_text(text, &RestoreOptions::default())
+}
+
+#[derive(Debug, Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    name: String,
+    input: String,
+    output: String,
+}
+
+/// The rules of `tests/data/restore/stripped-cases.toml`, every failing case reported at once.
+#[test]
+fn stripped_cases() {
+    let cases: Cases = toml::from_str(include_str!("data/restore/stripped-cases.toml")).unwrap();
+    let options = RestoreOptions {
+        input_kind: InputKind::Stripped,
+        ..RestoreOptions::default()
+    };
+    let failures: Vec<String> = cases
+        .case
+        .iter()
+        .filter_map(|case| {
+            let output = restorer().restore_text(&case.input, &options);
+            (output != case.output).then(|| {
+                format!(
+                    "{}:\n  expected {}\n  got      {output}",
+                    case.name, case.output
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

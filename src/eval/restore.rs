@@ -1,6 +1,7 @@
 //! Scoring diacritic restoration against accented gold text, per the conventions of
 //! `eval/README.md`: words are compared case-insensitively after NFC and after folding the old tone
-//! placement to the new; words containing a digit or `/` are codes and must come back unchanged.
+//! placement to the new; words containing a digit, or a `/` between anything but lowercase letters
+//! (`KH/TU`; `tháng/lần` is words), are codes and must come back unchanged.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -93,7 +94,11 @@ pub fn fold(word: &str) -> String {
 }
 
 fn is_code(word: &str) -> bool {
-    word.contains(|c: char| c.is_ascii_digit() || c == '/')
+    let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let words = core
+        .split('/')
+        .all(|part| !part.is_empty() && part.chars().all(char::is_lowercase));
+    word.contains(|c: char| c.is_ascii_digit()) || (word.contains('/') && !words)
 }
 
 fn is_all_caps(line: &str) -> bool {
@@ -225,6 +230,8 @@ mod tests {
         assert!(is_code("24-CTr/TU"));
         assert!(is_code("14/6/2022"));
         assert!(!is_code("QĐ-TTg"));
+        assert!(is_code("KH/TU"));
+        assert!(!is_code("tháng/lần,"));
         assert!(is_all_caps("KẾ HOẠCH, NHIỆM VỤ"));
         assert!(!is_all_caps("Kế hoạch"));
     }

@@ -21,6 +21,15 @@ pub struct DocType {
     pub state_codes: Vec<String>,
 }
 
+impl DocType {
+    pub fn codes(&self, system: System) -> &[String] {
+        match system {
+            System::Party => &self.party_codes,
+            System::State => &self.state_codes,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Issuer {
     pub code: String,
@@ -81,12 +90,25 @@ impl Codes {
 
     /// The type a symbol's code stands for in `system`, when only one type uses it.
     pub fn type_by_code(&self, code: &str, system: System) -> Option<&DocType> {
-        let mut matching = self.types.iter().filter(|t| match system {
-            System::Party => t.party_codes.iter().any(|c| c == code),
-            System::State => t.state_codes.iter().any(|c| c == code),
-        });
+        let mut matching = self
+            .types
+            .iter()
+            .filter(|t| t.codes(system).iter().any(|c| c == code));
         let first = matching.next()?;
         matching.next().is_none().then_some(first)
+    }
+
+    /// Every type that uses `code` in `system`, longest word first, the codes compared by
+    /// [`skeleton`] as stripped text writes them (`QD` for `QĐ`).
+    pub fn types_by_code<'a>(
+        &'a self,
+        code: &str,
+        system: System,
+    ) -> impl Iterator<Item = &'a DocType> + 'a {
+        let key = skeleton(code);
+        self.types
+            .iter()
+            .filter(move |t| t.codes(system).iter().any(|c| skeleton(c) == key))
     }
 
     pub fn is_type_code(&self, code: &str) -> bool {
@@ -169,4 +191,24 @@ pub fn tolerant_pattern(word: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(r"\s+")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_by_code_match_stripped_codes_in_their_system() {
+        let words = |code, system| {
+            CODES
+                .types_by_code(code, system)
+                .map(|t| t.word.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words("TT", System::Party), ["Thông tri"]);
+        assert_eq!(words("TT", System::State), ["Thông tư"]);
+        assert_eq!(words("QD", System::Party), ["Quyết định", "Quy định"]);
+        assert_eq!(words("QD", System::State), ["Quyết định"]);
+        assert!(words("XYZ", System::Party).is_empty());
+    }
 }

@@ -169,6 +169,18 @@ static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("symbol pattern compiles")
 });
 
+/// The system and type code of the document symbol `symbol` starts with (`24-TT/TU`: Party, `TT`;
+/// `42/2017/QĐ-UBND`: State, `QĐ`).
+pub fn symbol_type(symbol: &str) -> Option<(System, &str)> {
+    let captures = SYMBOL.captures(symbol)?;
+    match captures.name("ptype") {
+        Some(code) => Some((System::Party, code.as_str())),
+        None => captures
+            .name("stype")
+            .map(|code| (System::State, code.as_str())),
+    }
+}
+
 static DATE_LEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[ \t]*,?[ \t]*$").expect("date lead pattern compiles"));
 
@@ -816,5 +828,18 @@ pub fn sentence_case(name: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbol_type_reads_the_type_code_of_both_systems() {
+        assert_eq!(symbol_type("24-TT/TU"), Some((System::Party, "TT")));
+        assert_eq!(symbol_type("42/2017/QĐ-UBND"), Some((System::State, "QĐ")));
+        assert_eq!(symbol_type("115/QD-TTg"), Some((System::State, "QD")));
+        assert_eq!(symbol_type("14/6/2022"), None);
     }
 }

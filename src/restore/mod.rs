@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::format::{pack_key, NUM, UNK};
 use crate::model::syllable::{self, place_tone, split_tone};
 use crate::model::{FxHashMap, Model};
+use crate::parse::codes::{skeleton, CODES};
+use crate::parse::references::symbol_type;
 use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
 use decode::{local_cost, Decoder};
@@ -746,8 +748,7 @@ impl RestoreWorker<'_> {
             if let (Some(channel), TokenKind::Word) = (channel, token.kind) {
                 let start = self.cand_ids.len() as u32;
                 self.channel.resize(self.cand_ids.len(), 0);
-                let free = !ocr::is_acronym(text, token.start, token.end)
-                    && !is_roman_list_marker(text, token);
+                let free = !is_kept_as_written(text, token);
                 if free {
                     let word = &text[token.start..token.end];
                     self.ocr.candidates(
@@ -768,7 +769,7 @@ impl RestoreWorker<'_> {
                 continue;
             }
             let (free, range) = match token.kind {
-                TokenKind::Word if is_roman_list_marker(text, token) => (false, None),
+                TokenKind::Word if is_kept_as_written(text, token) => (false, None),
                 TokenKind::Word => self.candidates(&text[token.start..token.end]),
                 TokenKind::Number => (false, Some((u32::from(NUM), u32::MAX))),
                 TokenKind::Other => (false, None),
@@ -787,6 +788,7 @@ impl RestoreWorker<'_> {
                 free: free && range.is_some(),
             });
         }
+        self.pin_document_types(text, tokens);
         if channel.is_some() {
             self.channel.resize(self.cand_ids.len(), 0);
         }
@@ -933,6 +935,62 @@ impl RestoreWorker<'_> {
     }
 }
 
+impl RestoreWorker<'_> {
+    /// Pins the words before a document symbol to the name of the type its code stands for
+    /// (`Thong tri so 24-TT/TU`: `Thông tri`, not `Thống trị`; `QUYET DINH SO 42/2017/QD-UBND`),
+    /// when they spell that name, and `so` before a symbol to `số`. The words are compared by
+    /// [`skeleton`], so OCR look-alikes (`s6`, `K&`) match too. Only words restored from their
+    /// stripped form are pinned; the decoder then scores their neighbours against them.
+    fn pin_document_types(&mut self, text: &str, tokens: &[Token]) {
+        let skeleton_of = |i: usize| {
+            let token = &tokens[i];
+            (token.kind == TokenKind::Word).then(|| skeleton(&text[token.start..token.end]))
+        };
+        for (t, token) in tokens.iter().enumerate() {
+            if token.kind != TokenKind::Number {
+                continue;
+            }
+            let Some((system, code)) = symbol_type(&text[token.start..token.end]) else {
+                continue;
+            };
+            let mut end = t;
+            if end > 0 && skeleton_of(end - 1).as_deref() == Some("so") {
+                end -= 1;
+                self.pin(end, "số");
+            }
+            let name = CODES.types_by_code(code, system).find(|doc_type| {
+                let words = skeleton(&doc_type.word);
+                let n = words.split(' ').count();
+                end >= n
+                    && (end - n..end)
+                        .map(skeleton_of)
+                        .eq(words.split(' ').map(|w| Some(w.to_owned())))
+            });
+            if let Some(name) = name {
+                let n = name.word.split_whitespace().count();
+                for (slot, syllable) in (end - n..).zip(name.word.split_whitespace()) {
+                    self.pin(slot, syllable);
+                }
+            }
+        }
+    }
+
+    /// Makes `syllable` the only candidate of slot `slot`, if that slot is restored.
+    fn pin(&mut self, slot: usize, syllable: &str) {
+        if !self.slots[slot].free {
+            return;
+        }
+        let lower = syllable.to_lowercase();
+        let id = syllable::canonical(&lower)
+            .and_then(|form| self.restorer.accented.get(form.as_str()).copied());
+        if let Some(id) = id {
+            let at = self.cand_ids.len() as u32;
+            self.cand_ids.push(id);
+            self.ranges[slot] = (at, at + 1);
+        }
+    }
+}
+
 impl RestoredToken {
     /// The detail of `token` (byte offsets, converted to characters by the caller), whose
     /// restored form was written to `out` from byte `at` to its end.
@@ -975,6 +1033,12 @@ fn is_roman_list_marker(text: &str, token: &Token) -> bool {
             .chars()
             .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
         && is_list_marker(text, token)
+}
+
+/// Words that are no syllables even when they spell one: acronyms in running text (`Ban Tuyên
+/// giáo HU`, `Báo AN Hải Phòng`) and Roman numerals numbering headings.
+fn is_kept_as_written(text: &str, token: &Token) -> bool {
+    ocr::is_acronym(text, token.start, token.end) || is_roman_list_marker(text, token)
 }
 
 /// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items

@@ -314,9 +314,10 @@ fn same_letter(c: char) -> Option<Rewrite> {
     })
 }
 
-/// Whether `word` (a token of OCR'd text) is an acronym to keep: two or more letters, all
-/// capitals, on a line that also has lowercase letters (in an all-capitals heading every word is
-/// written that way, and is repaired).
+/// Whether the word at `start..end` is an acronym to keep (`Ban Tuyên giáo HU`, `Báo AN Hải
+/// Phòng`): two or more letters, all capitals, on a line that also has lowercase letters, and
+/// not next to another word in capitals. In an all-capitals heading every word is written that
+/// way and is restored, also after a label (`Mục I. BIỆN PHÁP NGĂN CHẶN`).
 pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
     let word = &text[start..end];
     if word.chars().filter(|c| c.is_alphabetic()).count() < 2
@@ -326,7 +327,30 @@ pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
     }
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    text[line_start..line_end].chars().any(char::is_lowercase)
+    let (before, after) = (&text[line_start..start], &text[end..line_end]);
+    // A neighbour counts when only spaces separate it from the word: `HU, UBND` are two
+    // acronyms, `CHIẾN LƯỢC, QUY HOẠCH` two runs of a heading.
+    let capitals = |word: Option<&str>| {
+        word.is_some_and(|w| {
+            !w.is_empty() && w.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
+        })
+    };
+    let not_letter = |c: char| !c.is_alphanumeric();
+    let in_heading = (before.ends_with(char::is_whitespace)
+        && capitals(
+            before
+                .split_whitespace()
+                .next_back()
+                .map(|w| w.trim_start_matches(not_letter)),
+        ))
+        || (after.starts_with(char::is_whitespace)
+            && capitals(
+                after
+                    .split_whitespace()
+                    .next()
+                    .map(|w| w.trim_end_matches(not_letter)),
+            ));
+    !in_heading && text[line_start..line_end].chars().any(char::is_lowercase)
 }
 
 /// Maps character offsets of restored text back to the input's, across the tokens whose length
@@ -440,13 +464,16 @@ mod tests {
 
     #[test]
     fn acronyms_are_capitals_on_mixed_lines() {
-        let text = "Ban Tuyên giáo HU, UBND\nMUC PICH";
-        let at = |word: &str| {
-            let start = text.find(word).unwrap();
-            is_acronym(text, start, start + word.len())
-        };
-        assert!(at("HU") && at("UBND"));
-        assert!(!at("MUC") && !at("Ban"));
+        let text = "Ban Tuyên giáo HU, UBND\nMUC PICH\nMục I. BIEN PHAP, (AN)\nAN\nBáo AN Hải";
+        let acronyms: Vec<&str> = text
+            .split_whitespace()
+            .map(|chunk| chunk.trim_matches(|c: char| !c.is_alphabetic()))
+            .filter(|word| {
+                let start = word.as_ptr() as usize - text.as_ptr() as usize;
+                is_acronym(text, start, start + word.len())
+            })
+            .collect();
+        assert_eq!(acronyms, ["HU", "UBND", "AN", "AN"]);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! A whitespace-separated chunk is stripped of leading and trailing punctuation; what is left is a
 //! word (letters only), a number (anything with a digit: `2023`, `24-CTr/TU`, `14/6/2022`) or
 //! anything else (`QĐ-TTg`, URLs, foreign words); numbers and the rest are copied through untouched. Letter runs joined by hyphens (`Rịa-Vũng`) are
-//! split into words when every part is a syllable. Punctuation and blank lines end a segment: the
+//! split into words when every part is a syllable; for the decoder, lowercase ones joined by
+//! slashes too (`tháng/lần`). Punctuation and blank lines end a segment: the
 //! decoder restores each segment on its own, with sentence boundaries at both ends. A single line
 //! break does not, so a heading keeps the context of the line it wraps onto; nor do quotes,
 //! brackets, dashes and Markdown emphasis, which wrap phrases without ending the sentence
@@ -50,18 +51,33 @@ pub fn ends_segment(line: &str) -> bool {
     words_end == 0 || breaks(&line[words_end..])
 }
 
-/// Appends the tokens of `text` to `out`. `is_syllable` decides whether a hyphenated letter run
-/// is split into words (`Rịa-Vũng`) or kept whole as a code (`KH-BTGTW`).
+/// Appends the tokens of `text` to `out`, as the model builder counts them. `is_syllable` decides
+/// whether a hyphenated letter run is split into words (`Rịa-Vũng`) or kept whole as a code
+/// (`KH-BTGTW`).
 pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<Token>) {
-    tokenize_with(text, char::is_alphabetic, is_syllable, out);
+    scan(text, char::is_alphabetic, &is_syllable, false, out);
 }
 
-/// [`tokenize`] where `is_letter` also admits characters OCR writes for letters (`6` in `s6`,
-/// `&` in `K&`), so such words stay words; a word still needs one real letter.
+/// [`tokenize`] as the decoder needs it: `is_letter` also admits characters OCR writes for
+/// letters (`6` in `s6`, `&` in `K&`), so such words stay words (a word still needs one real
+/// letter), and lowercase syllables joined by slashes are split into words (`6 tháng/lần`,
+/// `cổng/trang thông tin`) while codes stay whole (`KH/TU`). The model was counted with such runs
+/// whole, as `<unk>`; they are rare in its corpora, and split they restore from the contexts of
+/// their words.
 pub fn tokenize_with(
     text: &str,
     is_letter: impl Fn(char) -> bool,
     is_syllable: impl Fn(&str) -> bool,
+    out: &mut Vec<Token>,
+) {
+    scan(text, is_letter, &is_syllable, true, out);
+}
+
+fn scan(
+    text: &str,
+    is_letter: impl Fn(char) -> bool,
+    is_syllable: &impl Fn(&str) -> bool,
+    split_slashes: bool,
     out: &mut Vec<Token>,
 ) {
     let mut boundary = true;
@@ -80,7 +96,8 @@ pub fn tokenize_with(
                     boundary,
                     line_start,
                     &is_letter,
-                    &is_syllable,
+                    is_syllable,
+                    split_slashes,
                     out,
                 );
                 newlines = 0;
@@ -101,6 +118,7 @@ pub fn tokenize_with(
 
 /// Tokenizes one whitespace-free chunk; returns whether a boundary follows it. Punctuation alone
 /// at the start of a line is a list bullet (`- `), which ends the segment before it.
+#[allow(clippy::too_many_arguments)]
 fn chunk(
     text: &str,
     range: std::ops::Range<usize>,
@@ -108,6 +126,7 @@ fn chunk(
     line_start: bool,
     is_letter: &impl Fn(char) -> bool,
     is_syllable: &impl Fn(&str) -> bool,
+    split_slashes: bool,
     out: &mut Vec<Token>,
 ) -> bool {
     let start = range.start;
@@ -139,12 +158,9 @@ fn chunk(
     } else if core.chars().any(|c| c.is_ascii_digit()) {
         // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
         push(0, core.len(), TokenKind::Number, &mut boundary);
-    } else if core
-        .split('-')
-        .all(|p| !p.is_empty() && p.chars().all(char::is_alphabetic) && is_syllable(p))
-    {
+    } else if let Some(separator) = word_separator(core, is_syllable, split_slashes) {
         let mut from = 0;
-        for part in core.split('-') {
+        for part in core.split(separator) {
             push(from, from + part.len(), TokenKind::Word, &mut boundary);
             from += part.len() + 1;
         }
@@ -203,13 +219,40 @@ pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
     }
 }
 
+/// The character joining the words of `core`, when it is a run of syllables: a hyphen
+/// (`Rịa-Vũng`, any case) or, if `slashes`, a slash between lowercase ones (`tháng/lần`; capitals
+/// make a code: `KH/TU`).
+fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, slashes: bool) -> Option<char> {
+    let joins = |separator: char, is_letter: fn(char) -> bool| {
+        core.split(separator)
+            .all(|p| !p.is_empty() && p.chars().all(is_letter) && is_syllable(p))
+    };
+    if joins('-', char::is_alphabetic) {
+        Some('-')
+    } else if slashes && joins('/', char::is_lowercase) {
+        Some('/')
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn render(text: &str) -> Vec<String> {
+        render_as(text, false)
+    }
+
+    /// The tokens as the builder (or, with `decoder`, the decoder) sees them.
+    fn render_as(text: &str, decoder: bool) -> Vec<String> {
         let mut tokens = Vec::new();
-        tokenize(text, |w| w.len() < 5, &mut tokens);
+        let is_syllable = |w: &str| w.len() < 5;
+        if decoder {
+            tokenize_with(text, char::is_alphabetic, is_syllable, &mut tokens);
+        } else {
+            tokenize(text, is_syllable, &mut tokens);
+        }
         tokens
             .iter()
             .map(|t| {
@@ -302,6 +345,35 @@ mod tests {
         assert_eq!(
             render("KE HOACH\ntang cuong"),
             ["|KE:Word", "HOACH:Word", "tang:Word", "cuong:Word"]
+        );
+    }
+
+    #[test]
+    fn decoder_splits_lowercase_syllables_joined_by_slashes() {
+        let text = "6 ky/lan, cong/tin KH/TU Ky/lan abcdef/lan";
+        assert_eq!(
+            render_as(text, true),
+            [
+                "|6:Number",
+                "ky:Word",
+                "lan:Word",
+                "|cong:Word",
+                "tin:Word",
+                "KH/TU:Other",
+                "Ky/lan:Other",
+                "abcdef/lan:Other",
+            ]
+        );
+        assert_eq!(
+            render_as(text, false),
+            [
+                "|6:Number",
+                "ky/lan:Other",
+                "|cong/tin:Other",
+                "KH/TU:Other",
+                "Ky/lan:Other",
+                "abcdef/lan:Other",
+            ]
         );
     }
 }
