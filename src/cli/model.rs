@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use super::EXIT_OK;
-use vanban::model::build::{build, BuildOptions, Source};
+use vanban::model::build::{build, BuildOptions, Source, WordList};
 use vanban::model::Model;
 
 #[derive(Debug, Args)]
@@ -45,11 +45,13 @@ struct BuildArgs {
     /// Weighted count a trigram needs to be stored.
     #[arg(long, default_value_t = BuildOptions::default().min_trigram_count)]
     min_trigram: u64,
-    /// Word list (one word a line, e.g. Viet74K) whose two- and three-syllable words get a bonus.
-    #[arg(long, value_name = "FILE")]
-    words: Option<PathBuf>,
-    /// Cost (`-ln p × 100`) taken off each n-gram that completes a listed word.
-    #[arg(long, default_value_t = BuildOptions::default().word_bonus)]
+    /// Word list (one word a line, e.g. Viet74K) whose two- and three-syllable words get a bonus:
+    /// `FILE` (with `--word-bonus`) or `FILE:BONUS`; repeatable, applied in order.
+    #[arg(long, value_name = "FILE[:BONUS]")]
+    words: Vec<String>,
+    /// Cost (`-ln p × 100`) taken off each n-gram that completes a listed word, for lists given
+    /// without their own.
+    #[arg(long, default_value_t = 0)]
     word_bonus: u16,
 }
 
@@ -61,8 +63,12 @@ pub fn run(args: ModelArgs) -> anyhow::Result<u8> {
                 min_syllable_count: args.min_syllable,
                 min_bigram_count: args.min_bigram,
                 min_trigram_count: args.min_trigram,
-                words: args.words,
-                word_bonus: args.word_bonus,
+                words: args
+                    .words
+                    .iter()
+                    .map(|s| WordList::parse(s, args.word_bonus))
+                    .collect::<Result<_, _>>()
+                    .map_err(anyhow::Error::msg)?,
             };
             let started = Instant::now();
             let (bytes, report) = build(&options)?;

@@ -43,6 +43,35 @@ impl std::str::FromStr for Source {
     }
 }
 
+/// A word list (one word per line, syllables separated by spaces, e.g. Viet74K) and the cost
+/// (`-ln p × 100`) taken off every n-gram that completes one of its words of two or three
+/// syllables.
+#[derive(Debug, Clone, Serialize)]
+pub struct WordList {
+    pub path: PathBuf,
+    pub bonus: u16,
+}
+
+impl WordList {
+    /// `PATH` (with `default_bonus`) or `PATH:BONUS`.
+    pub fn parse(s: &str, default_bonus: u16) -> Result<Self, String> {
+        match s.rsplit_once(':') {
+            Some((path, bonus))
+                if !bonus.is_empty() && bonus.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                Ok(WordList {
+                    path: path.into(),
+                    bonus: bonus.parse().map_err(|_| format!("bad bonus in {s}"))?,
+                })
+            }
+            _ => Ok(WordList {
+                path: s.into(),
+                bonus: default_bonus,
+            }),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildOptions {
     pub sources: Vec<Source>,
@@ -52,11 +81,8 @@ pub struct BuildOptions {
     pub min_bigram_count: u64,
     /// Weighted count a trigram needs to be stored.
     pub min_trigram_count: u64,
-    /// A word list (one word per line, syllables separated by spaces, e.g. Viet74K): every
-    /// n-gram that completes a listed word of two or three syllables costs `word_bonus` less.
-    pub words: Option<PathBuf>,
-    /// Cost (`-ln p × 100`) taken off an n-gram that completes a listed word.
-    pub word_bonus: u16,
+    /// Word lists, applied in order (a word in two lists gets both bonuses).
+    pub words: Vec<WordList>,
 }
 
 impl Default for BuildOptions {
@@ -66,8 +92,7 @@ impl Default for BuildOptions {
             min_syllable_count: 3,
             min_bigram_count: 2,
             min_trigram_count: 3,
-            words: None,
-            word_bonus: 0,
+            words: Vec::new(),
         }
     }
 }
@@ -85,8 +110,9 @@ pub struct BuildReport {
     pub candidates: usize,
     pub bigrams: usize,
     pub trigrams: usize,
-    /// Listed words of two or three syllables whose syllables are all in the vocabulary.
-    pub words: usize,
+    /// Per word list, its words of two or three syllables whose syllables are all in the
+    /// vocabulary.
+    pub words: Vec<usize>,
     pub discounts: [[f64; 3]; 2],
     pub smoothing: &'static str,
     pub tone_style: &'static str,
@@ -286,26 +312,24 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
         })
         .collect();
     bigram_rows.sort_unstable();
-    let words = match &options.words {
-        Some(path) => {
-            let id_of: FxHashMap<&str, u16> = vocab
-                .iter()
-                .enumerate()
-                .skip(SPECIALS.len())
-                .map(|(id, form)| (form.as_str(), id as u16))
-                .collect();
-            let words = read_words(path, &id_of)?;
-            apply_word_bonus(
-                &words,
-                options.word_bonus,
-                &lm,
-                &mut bigram_rows,
-                &mut trigram_rows,
-            );
-            words.len()
-        }
-        None => 0,
-    };
+    let id_of: FxHashMap<&str, u16> = vocab
+        .iter()
+        .enumerate()
+        .skip(SPECIALS.len())
+        .map(|(id, form)| (form.as_str(), id as u16))
+        .collect();
+    let mut words = Vec::new();
+    for list in &options.words {
+        let listed = read_words(&list.path, &id_of)?;
+        apply_word_bonus(
+            &listed,
+            list.bonus,
+            &lm,
+            &mut bigram_rows,
+            &mut trigram_rows,
+        );
+        words.push(listed.len());
+    }
 
     // Stripped form → candidates, most frequent first (ids are already in frequency order).
     let mut by_key: BTreeMap<u64, Vec<u16>> = BTreeMap::new();
@@ -352,6 +376,7 @@ fn read_words(path: &Path, id_of: &FxHashMap<&str, u16>) -> crate::Result<Vec<Ve
     let text = read_source(path)?;
     let mut words: Vec<Vec<u16>> = text
         .lines()
+        .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
             let ids: Option<Vec<u16>> = line
                 .split_whitespace()
@@ -754,4 +779,24 @@ fn write(
     out.resize(HEADER_LEN, 0);
     out.extend_from_slice(&payload);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_lists_take_their_own_bonus_or_the_default() {
+        let own = WordList::parse("dictionaries/domain-words.txt:300", 150).unwrap();
+        assert_eq!(
+            (own.path.to_str(), own.bonus),
+            (Some("dictionaries/domain-words.txt"), 300)
+        );
+        let default = WordList::parse("words.txt", 150).unwrap();
+        assert_eq!(
+            (default.path.to_str(), default.bonus),
+            (Some("words.txt"), 150)
+        );
+        assert!(WordList::parse("words.txt:99999", 150).is_err());
+    }
 }
