@@ -209,12 +209,6 @@ impl Restorer {
     pub fn new_worker(&self) -> RestoreWorker<'_> {
         RestoreWorker {
             restorer: self,
-            tokens: Vec::new(),
-            cases: Vec::new(),
-            chosen: Vec::new(),
-            counts: Vec::new(),
-            margins: Vec::new(),
-            candidates_before: 0,
             slots: Vec::new(),
             cand_ids: Vec::new(),
             channel: Vec::new(),
@@ -223,7 +217,6 @@ impl Restorer {
             ids: Vec::new(),
             key: Vec::new(),
             lower: String::new(),
-            eth: Vec::new(),
             decoder: Decoder::default(),
             ocr: OcrWorker::default(),
         }
@@ -243,10 +236,7 @@ impl Restorer {
     pub fn restore_text(&self, text: &str, options: &RestoreOptions) -> String {
         let (options, blocks, first) = self.first_pass(text, options);
         let bias = self.topic_bias(first.iter().map(|pass| &pass.counts));
-        if bias.is_empty() {
-            return first.into_iter().map(|pass| pass.text).collect();
-        }
-        let parts: Vec<Restoration> = self.second_pass(&blocks, &first, &bias, &options, false);
+        let parts = self.second_pass(&blocks, &first, &bias, &options, false);
         parts.into_iter().map(|part| part.text).collect()
     }
 
@@ -309,14 +299,7 @@ impl Restorer {
             .zip(first)
             .map_init(
                 || self.new_worker(),
-                |worker, (block, first)| {
-                    let adapt = Adapt {
-                        bias,
-                        previous: &first.chosen,
-                        margins: &first.margins,
-                    };
-                    worker.pass(block, options, Some(adapt), detailed)
-                },
+                |worker, (block, first)| worker.second_pass(block, options, first, bias, detailed),
             )
             .collect()
     }
@@ -399,24 +382,27 @@ const TOPIC_MIN_SHIFT: u32 = 30;
 /// the segments again and reaches 99.055 %; decoding every segment again, 99.058 %.
 const TOPIC_RECHECK_SLACK: u32 = 400;
 
-/// What the first pass over a block leaves for the second.
-#[derive(Debug)]
+/// What the first pass over a block leaves for the second: its choices, and the tokens and
+/// lattice, so the second pass neither tokenizes nor looks up candidates again.
+#[derive(Debug, Default)]
 struct FirstPass {
-    text: String,
-    /// The candidate chosen for each token (slot) of the block.
+    tokens: Vec<Token>,
+    cases: Vec<Case>,
+    eth: Vec<usize>,
+    /// Per segment: its first token and its first candidate.
+    segments: Vec<(usize, usize)>,
+    /// One slot per token, with its candidate range relative to its segment's first candidate.
+    slots: Vec<Slot>,
+    ranges: Vec<(u32, u32)>,
+    cand_ids: Vec<u16>,
+    /// Noisy-channel cost of each candidate (empty for text that is not OCR output).
+    channel: Vec<u32>,
+    /// The candidate chosen for each slot.
     chosen: Vec<u16>,
-    /// The decoder's margin of every candidate of the block (see [`Decoder::margins`]).
+    /// The decoder's margin of every candidate (see [`Decoder::margins`]).
     margins: Vec<u32>,
     /// How often each candidate id was chosen where there was a choice.
     counts: Vec<u32>,
-}
-
-/// The second pass's view of the first.
-#[derive(Debug, Clone, Copy)]
-struct Adapt<'a> {
-    bias: &'a TopicBias,
-    previous: &'a [u16],
-    margins: &'a [u32],
 }
 
 /// Share of words with a non-ASCII letter above which text counts as accented: accented
@@ -484,15 +470,6 @@ struct Slot {
 #[derive(Debug)]
 pub struct RestoreWorker<'a> {
     restorer: &'a Restorer,
-    tokens: Vec<Token>,
-    /// How each token is written, where that tells something.
-    cases: Vec<Case>,
-    /// The first pass's choice for each token, and how often each candidate was chosen.
-    chosen: Vec<u16>,
-    counts: Vec<u32>,
-    margins: Vec<u32>,
-    /// Candidates of the text's earlier segments, to find a segment's first-pass margins.
-    candidates_before: usize,
     slots: Vec<Slot>,
     cand_ids: Vec<u16>,
     /// Noisy-channel cost of each candidate (OCR input; empty otherwise).
@@ -502,8 +479,6 @@ pub struct RestoreWorker<'a> {
     ids: Vec<u16>,
     key: Vec<u8>,
     lower: String,
-    /// Indexes of the tokens that are the letter đ written as `d` (see [`find_stripped_eth`]).
-    eth: Vec<usize>,
     decoder: Decoder,
     ocr: OcrWorker,
 }
@@ -513,16 +488,7 @@ impl RestoreWorker<'_> {
     pub fn restore_into(&mut self, text: &str, options: &RestoreOptions, out: &mut String) {
         let first = self.first_pass(text, options);
         let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
-        if bias.is_empty() {
-            out.push_str(&first.text);
-            return;
-        }
-        let adapt = Adapt {
-            bias: &bias,
-            previous: &first.chosen,
-            margins: &first.margins,
-        };
-        out.push_str(&self.pass(text, options, Some(adapt), false).text);
+        out.push_str(&self.second_pass(text, options, &first, &bias, false).text);
     }
 
     /// Restores `text`, reporting tokens that changed or that the decoder was unsure about.
@@ -533,35 +499,85 @@ impl RestoreWorker<'_> {
         };
         let first = self.first_pass(text, options);
         let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
-        let adapt = Adapt {
-            bias: &bias,
-            previous: &first.chosen,
-            margins: &first.margins,
-        };
-        self.pass(text, options, Some(adapt), true)
+        self.second_pass(text, options, &first, &bias, true)
     }
 
+    /// Tokenizes `text`, builds the lattice of each segment, decodes it as the model alone sees
+    /// it and counts the choices.
     fn first_pass(&mut self, text: &str, options: &RestoreOptions) -> FirstPass {
-        self.chosen.clear();
-        self.margins.clear();
-        self.counts.clear();
-        self.counts.resize(self.restorer.model.vocab_len(), 0);
-        let text = self.pass(text, options, None, false).text;
-        FirstPass {
-            text,
-            chosen: std::mem::take(&mut self.chosen),
-            margins: std::mem::take(&mut self.margins),
-            counts: std::mem::take(&mut self.counts),
+        let mut first = FirstPass::default();
+        if options.input_kind == InputKind::Accented {
+            return first;
         }
+        let restorer = self.restorer;
+        let lm = restorer.model.lm();
+        let forms = &restorer.forms;
+        let accented = &restorer.accented;
+        let channel = ocr_lang(options.input_kind)
+            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        tokenize_with(
+            text,
+            |c| c.is_alphabetic() || channel.is_some_and(|ch| ch.is_letter_symbol(c)),
+            |part| {
+                let lower = part.to_lowercase();
+                let stripped: String = lower.chars().map(strip_char).collect();
+                pack_key(stripped.as_bytes()).is_some_and(|k| forms.contains_key(&k))
+                    || syllable::canonical(&lower)
+                        .is_some_and(|f| accented.contains_key(f.as_str()))
+            },
+            &mut first.tokens,
+        );
+        find_stripped_eth(text, &first.tokens, &mut first.eth);
+        observed_cases(text, &first.tokens, &mut first.cases);
+        first.counts.resize(restorer.model.vocab_len(), 0);
+        let tokens = std::mem::take(&mut first.tokens);
+        let mut segment_start = 0;
+        for t in 1..=tokens.len() {
+            let ends = t == tokens.len()
+                || tokens[t].starts_segment
+                || t - segment_start == MAX_SEGMENT_TOKENS;
+            if !ends {
+                continue;
+            }
+            let segment = &tokens[segment_start..t];
+            self.build_lattice(text, segment, options);
+            let cases = &first.cases[segment_start..t];
+            self.decoder.decode(
+                &lm,
+                &self.cand_ids,
+                &self.channel,
+                &self.ranges,
+                cases,
+                restorer.beam,
+                &mut self.path,
+            );
+            self.choose_path();
+            for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
+                if slot.free && b - a >= 2 {
+                    first.counts[usize::from(id)] += 1;
+                }
+            }
+            first.segments.push((segment_start, first.cand_ids.len()));
+            first.slots.extend_from_slice(&self.slots);
+            first.ranges.extend_from_slice(&self.ranges);
+            first.cand_ids.extend_from_slice(&self.cand_ids);
+            first.channel.extend_from_slice(&self.channel);
+            first.chosen.extend_from_slice(&self.ids);
+            first.margins.extend_from_slice(self.decoder.margins());
+            segment_start = t;
+        }
+        first.tokens = tokens;
+        first
     }
 
-    /// One pass over `text`, adapted to the document in the second; per-token detail when
-    /// `detailed`.
-    fn pass(
+    /// Writes the restoration of `text` from the first pass, decoding again the segments where
+    /// the document's `bias` could change a choice; per-token detail when `detailed`.
+    fn second_pass(
         &mut self,
         text: &str,
         options: &RestoreOptions,
-        adapt: Option<Adapt<'_>>,
+        first: &FirstPass,
+        bias: &TopicBias,
         detailed: bool,
     ) -> Restoration {
         let mut out = Restoration {
@@ -569,14 +585,85 @@ impl RestoreWorker<'_> {
             tokens: Vec::new(),
             input_kind: Some(options.input_kind),
         };
+        if options.input_kind == InputKind::Accented {
+            out.text.push_str(text);
+            return out;
+        }
+        let lm = self.restorer.model.lm();
         let mut details = Vec::new();
-        self.run(
-            text,
-            options,
-            &mut out.text,
-            detailed.then_some(&mut details),
-            adapt,
-        );
+        let mut copied = 0;
+        for (s, &(first_token, first_candidate)) in first.segments.iter().enumerate() {
+            let end_token = first
+                .segments
+                .get(s + 1)
+                .map_or(first.tokens.len(), |next| next.0);
+            let end_candidate = first
+                .segments
+                .get(s + 1)
+                .map_or(first.cand_ids.len(), |next| next.1);
+            let tokens = &first.tokens[first_token..end_token];
+            let cases = &first.cases[first_token..end_token];
+            let previous = &first.chosen[first_token..end_token];
+            let margins = &first.margins[first_candidate..end_candidate];
+            self.slots.clear();
+            self.slots
+                .extend_from_slice(&first.slots[first_token..end_token]);
+            self.ranges.clear();
+            self.ranges
+                .extend_from_slice(&first.ranges[first_token..end_token]);
+            self.cand_ids.clear();
+            self.cand_ids
+                .extend_from_slice(&first.cand_ids[first_candidate..end_candidate]);
+            self.channel.clear();
+            if !first.channel.is_empty() {
+                self.channel
+                    .extend_from_slice(&first.channel[first_candidate..end_candidate]);
+            }
+            let affected = !bias.is_empty()
+                && (0..self.slots.len())
+                    .any(|i| self.bias_may_change(&lm, bias, previous, margins, cases, i));
+            if affected {
+                self.channel.resize(self.cand_ids.len(), 0);
+                for (slot, &(a, b)) in self.slots.iter().zip(&self.ranges) {
+                    if slot.free {
+                        for k in a as usize..b as usize {
+                            self.channel[k] += bias.of(self.cand_ids[k]);
+                        }
+                    }
+                }
+                self.decoder.decode(
+                    &lm,
+                    &self.cand_ids,
+                    &self.channel,
+                    &self.ranges,
+                    cases,
+                    self.restorer.beam,
+                    &mut self.path,
+                );
+            } else {
+                // The document's bias favours every choice of the first pass: it stands.
+                self.path.clear();
+                self.path
+                    .extend(previous.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
+                        let range = &self.cand_ids[a as usize..b as usize];
+                        range.iter().position(|&c| c == id).unwrap_or(0) as u16
+                    }));
+            }
+            self.choose_path();
+            copied = self.write_segment(
+                text,
+                tokens,
+                first_token,
+                &first.eth,
+                cases,
+                options,
+                &mut out.text,
+                copied,
+                detailed.then_some(&mut details),
+                &lm,
+            );
+        }
+        out.text.push_str(&text[copied..]);
         // Offsets in characters. OCR repair changes lengths (`ciia` → `của`), so input and
         // output offsets are counted separately.
         let (mut in_chars, mut in_byte) = (0, 0);
@@ -593,6 +680,17 @@ impl RestoreWorker<'_> {
             out.tokens.push(token);
         }
         out
+    }
+
+    /// The candidate ids of `self.path`.
+    fn choose_path(&mut self) {
+        self.ids.clear();
+        self.ids.extend(
+            self.path
+                .iter()
+                .zip(&self.ranges)
+                .map(|(&j, &(a, _))| self.cand_ids[a as usize + j as usize]),
+        );
     }
 
     /// Candidate ids of a word token, and whether they came from its stripped form.
@@ -617,78 +715,6 @@ impl RestoreWorker<'_> {
         }
         let range = pack_key(&self.key).and_then(|key| restorer.forms.get(&key).copied());
         (true, range)
-    }
-
-    fn run(
-        &mut self,
-        text: &str,
-        options: &RestoreOptions,
-        out: &mut String,
-        mut details: Option<&mut Vec<RestoredToken>>,
-        adapt: Option<Adapt<'_>>,
-    ) {
-        if options.input_kind == InputKind::Accented {
-            out.push_str(text);
-            return;
-        }
-        let restorer = self.restorer;
-        let lm = restorer.model.lm();
-        self.tokens.clear();
-        let forms = &restorer.forms;
-        let accented = &restorer.accented;
-        let channel = ocr_lang(options.input_kind)
-            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
-        tokenize_with(
-            text,
-            |c| c.is_alphabetic() || channel.is_some_and(|ch| ch.is_letter_symbol(c)),
-            |part| {
-                let lower = part.to_lowercase();
-                let stripped: String = lower.chars().map(strip_char).collect();
-                pack_key(stripped.as_bytes()).is_some_and(|k| forms.contains_key(&k))
-                    || syllable::canonical(&lower)
-                        .is_some_and(|f| accented.contains_key(f.as_str()))
-            },
-            &mut self.tokens,
-        );
-        find_stripped_eth(text, &self.tokens, &mut self.eth);
-        observed_cases(text, &self.tokens, &mut self.cases);
-        self.candidates_before = 0;
-        let mut copied = 0;
-        let mut segment_start = 0;
-        let tokens = std::mem::take(&mut self.tokens);
-        for (t, token) in tokens.iter().enumerate() {
-            if (token.starts_segment || t - segment_start == MAX_SEGMENT_TOKENS)
-                && t > segment_start
-            {
-                copied = self.flush_segment(
-                    text,
-                    &tokens[segment_start..t],
-                    segment_start,
-                    options,
-                    out,
-                    copied,
-                    details.as_deref_mut(),
-                    adapt,
-                    &lm,
-                );
-                segment_start = t;
-            }
-        }
-        if segment_start < tokens.len() {
-            copied = self.flush_segment(
-                text,
-                &tokens[segment_start..],
-                segment_start,
-                options,
-                out,
-                copied,
-                details,
-                adapt,
-                &lm,
-            );
-        }
-        out.push_str(&text[copied..]);
-        self.tokens = tokens;
     }
 
     /// Whether the document's bias could change the first pass's choice at slot `i` of the
@@ -723,20 +749,8 @@ impl RestoreWorker<'_> {
         })
     }
 
-    /// Decodes one segment and writes the text up to its end; returns the new copy position.
-    #[allow(clippy::too_many_arguments)]
-    fn flush_segment(
-        &mut self,
-        text: &str,
-        tokens: &[Token],
-        first_token: usize,
-        options: &RestoreOptions,
-        out: &mut String,
-        mut copied: usize,
-        details: Option<&mut Vec<RestoredToken>>,
-        adapt: Option<Adapt<'_>>,
-        lm: &crate::model::LmView<'_>,
-    ) -> usize {
+    /// Fills the slots, candidates and channel costs of a segment.
+    fn build_lattice(&mut self, text: &str, tokens: &[Token], options: &RestoreOptions) {
         let restorer = self.restorer;
         self.slots.clear();
         self.cand_ids.clear();
@@ -792,70 +806,31 @@ impl RestoreWorker<'_> {
         if channel.is_some() {
             self.channel.resize(self.cand_ids.len(), 0);
         }
-        let cases = &self.cases[first_token..first_token + tokens.len()];
-        let previous = adapt.map(|adapt| &adapt.previous[first_token..first_token + tokens.len()]);
-        let first_candidate = self.candidates_before;
-        self.candidates_before += self.cand_ids.len();
-        let unaffected = adapt.zip(previous).is_some_and(|(adapt, previous)| {
-            let margins = &adapt.margins[first_candidate..first_candidate + self.cand_ids.len()];
-            !(0..self.slots.len())
-                .any(|i| self.bias_may_change(lm, adapt.bias, previous, margins, cases, i))
-        });
-        match previous {
-            // The document's bias favours every choice of the first pass: it stands.
-            Some(previous) if unaffected => {
-                self.path.clear();
-                self.path
-                    .extend(previous.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
-                        let range = &self.cand_ids[a as usize..b as usize];
-                        range.iter().position(|&c| c == id).unwrap_or(0) as u16
-                    }));
-            }
-            _ => {
-                if let Some(adapt) = adapt {
-                    self.channel.resize(self.cand_ids.len(), 0);
-                    for (slot, &(a, b)) in self.slots.iter().zip(&self.ranges) {
-                        if slot.free {
-                            for k in a as usize..b as usize {
-                                self.channel[k] += adapt.bias.of(self.cand_ids[k]);
-                            }
-                        }
-                    }
-                }
-                self.decoder.decode(
-                    lm,
-                    &self.cand_ids,
-                    &self.channel,
-                    &self.ranges,
-                    cases,
-                    restorer.beam,
-                    &mut self.path,
-                );
-            }
-        }
-        self.ids.clear();
-        self.ids.extend(
-            self.path
-                .iter()
-                .zip(&self.ranges)
-                .map(|(&j, &(a, _))| self.cand_ids[a as usize + j as usize]),
-        );
-        if adapt.is_none() {
-            self.margins.extend_from_slice(self.decoder.margins());
-            self.chosen.extend_from_slice(&self.ids);
-            for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
-                if slot.free && b - a >= 2 {
-                    self.counts[usize::from(id)] += 1;
-                }
-            }
-        }
+    }
 
+    /// Writes a decoded segment (`self.ids`) and the text before it from byte `copied` on;
+    /// returns the new copy position.
+    #[allow(clippy::too_many_arguments)]
+    fn write_segment(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        first_token: usize,
+        eth: &[usize],
+        cases: &[Case],
+        options: &RestoreOptions,
+        out: &mut String,
+        mut copied: usize,
+        details: Option<&mut Vec<RestoredToken>>,
+        lm: &crate::model::LmView<'_>,
+    ) -> usize {
+        let restorer = self.restorer;
         let mut details = details;
         for (i, slot) in self.slots.iter().enumerate() {
             let token = tokens[slot.token as usize];
             let id = self.ids[i];
             let input = &text[token.start..token.end];
-            if id == UNK && self.eth.binary_search(&(first_token + i)).is_ok() {
+            if id == UNK && eth.binary_search(&(first_token + i)).is_ok() {
                 out.push_str(&text[copied..token.start]);
                 let at = out.len();
                 out.push(if input == "D" { 'Đ' } else { 'đ' });
