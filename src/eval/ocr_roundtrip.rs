@@ -18,6 +18,9 @@ use crate::restore::{InputKind, RestoreOptions, Restorer};
 /// One OCR'd page with its truth.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// The rendered document the page belongs to; its pages are repaired together, as the
+    /// pipeline repairs a scanned document.
+    pub document: String,
     /// `eng` or `vie`.
     pub lang: String,
     /// `clean`, `light` or `heavy`: the last part of the rendered document's name. Scores also
@@ -76,6 +79,7 @@ pub fn read_pages(dir: &Path) -> crate::Result<Vec<Page>> {
                     continue;
                 };
                 pages.push(Page {
+                    document: name.clone(),
                     lang: lang.to_owned(),
                     degradation: degradation.clone(),
                     truth: truth.to_owned(),
@@ -115,6 +119,10 @@ pub fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     row[b.len()]
 }
 
+/// Between the pages of a document: blank lines end the segment, and restoration copies
+/// whitespace as it is.
+const PAGE_BREAK: &str = "\n\n\x0c\n\n";
+
 /// Repairs every page with the input kind of its OCR language and scores both versions.
 pub fn evaluate(restorer: &Restorer, pages: &[Page]) -> RoundTripScore {
     let kind = |lang: &str| {
@@ -125,17 +133,35 @@ pub fn evaluate(restorer: &Restorer, pages: &[Page]) -> RoundTripScore {
         }
     };
     let started = Instant::now();
-    // Pages in parallel: one page is one block, which `restore_text` would run on one thread.
-    let repaired: Vec<String> = pages
+    // A document's pages in one text, cut apart again after repair; documents in parallel,
+    // since a few pages are one block, which `restore_text` would run on one thread.
+    let mut documents: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        documents
+            .entry((&page.document, &page.lang))
+            .or_default()
+            .push(i);
+    }
+    let documents: Vec<_> = documents.into_iter().collect();
+    let mut repaired = vec![String::new(); pages.len()];
+    let documents: Vec<(Vec<usize>, Vec<String>)> = documents
         .par_iter()
-        .map(|page| {
+        .map(|((_, lang), members)| {
             let options = RestoreOptions {
-                input_kind: kind(&page.lang),
+                input_kind: kind(lang),
                 ..RestoreOptions::default()
             };
-            restorer.restore_text(&page.ocr, &options)
+            let text: Vec<&str> = members.iter().map(|&i| pages[i].ocr.as_str()).collect();
+            let restored = restorer.restore_text(&text.join(PAGE_BREAK), &options);
+            let parts = restored.split(PAGE_BREAK).map(str::to_owned).collect();
+            (members.clone(), parts)
         })
         .collect();
+    for (members, parts) in documents {
+        for (i, part) in members.into_iter().zip(parts) {
+            repaired[i] = part;
+        }
+    }
     let seconds = started.elapsed().as_secs_f64();
     let total_words: usize = pages.iter().map(|p| p.ocr.split_whitespace().count()).sum();
 
