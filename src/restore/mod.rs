@@ -105,6 +105,10 @@ pub const DEFAULT_PRUNE: u32 = 600;
 const MAX_SEGMENT_TOKENS: usize = 4096;
 /// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
 const BLOCK_BYTES: usize = 16 * 1024;
+/// Blocks whose first passes are held at once (about 4 MB of text): a document adapts to its
+/// own usage within such a window, and memory stays bounded, since the first pass keeps the
+/// lattice of its window (10–20 bytes per byte of text: 140 MB peak for 4.2 MB of laws).
+const WINDOW_BLOCKS: usize = 256;
 /// Tokens reported in detail when the chosen form's confidence is below this, even if unchanged.
 const UNSURE: f32 = 0.9;
 
@@ -232,20 +236,15 @@ impl Restorer {
 
     /// Restores `text` on the rayon pool, block by block; the output does not depend on the
     /// number of threads because blocks end only where segments end, and the document's
-    /// [`TopicBias`] sums the choices of all blocks.
+    /// [`TopicBias`] sums the choices of all blocks (of each window of [`WINDOW_BLOCKS`]).
     pub fn restore_text(&self, text: &str, options: &RestoreOptions) -> String {
-        let (options, blocks, first) = self.first_pass(text, options);
-        let bias = self.topic_bias(first.iter().map(|pass| &pass.counts));
-        let parts = self.second_pass(&blocks, &first, &bias, &options, false);
+        let (_, _, parts) = self.restore_blocks(text, options, false);
         parts.into_iter().map(|part| part.text).collect()
     }
 
     /// Like [`Self::restore_text`], with per-token detail (offsets in characters).
     pub fn restore_detailed(&self, text: &str, options: &RestoreOptions) -> Restoration {
-        let (options, blocks, first) = self.first_pass(text, options);
-        let bias = self.topic_bias(first.iter().map(|pass| &pass.counts));
-        let parts = self.second_pass(&blocks, &first, &bias, &options, true);
-        let options = &options;
+        let (options, blocks, parts) = self.restore_blocks(text, options, true);
         let mut out = Restoration {
             input_kind: Some(options.input_kind),
             ..Restoration::default()
@@ -265,43 +264,37 @@ impl Restorer {
         out
     }
 
-    /// Restores the blocks of `text` without adaptation, recording the choices.
-    fn first_pass<'t>(
+    /// Both passes over the blocks of `text`, window by window: the first restores each block as
+    /// the model alone sees it and records the choices, the second adapts to the window's.
+    fn restore_blocks<'t>(
         &self,
         text: &'t str,
         options: &RestoreOptions,
-    ) -> (RestoreOptions, Vec<&'t str>, Vec<FirstPass>) {
+        detailed: bool,
+    ) -> (RestoreOptions, Vec<&'t str>, Vec<Restoration>) {
         let options = RestoreOptions {
             input_kind: resolve_kind(options.input_kind, text),
             ..*options
         };
         let blocks = blocks(text);
-        let first = blocks
-            .par_iter()
-            .map_init(
+        let mut parts = Vec::with_capacity(blocks.len());
+        for window in blocks.chunks(WINDOW_BLOCKS) {
+            let first: Vec<FirstPass> = window
+                .par_iter()
+                .map_init(
+                    || self.new_worker(),
+                    |worker, block| worker.first_pass(block, &options),
+                )
+                .collect();
+            let bias = self.topic_bias(first.iter().map(|pass| &pass.counts));
+            parts.par_extend(window.par_iter().zip(&first).map_init(
                 || self.new_worker(),
-                |worker, block| worker.first_pass(block, &options),
-            )
-            .collect();
-        (options, blocks, first)
-    }
-
-    fn second_pass(
-        &self,
-        blocks: &[&str],
-        first: &[FirstPass],
-        bias: &TopicBias,
-        options: &RestoreOptions,
-        detailed: bool,
-    ) -> Vec<Restoration> {
-        blocks
-            .par_iter()
-            .zip(first)
-            .map_init(
-                || self.new_worker(),
-                |worker, (block, first)| worker.second_pass(block, options, first, bias, detailed),
-            )
-            .collect()
+                |worker, (block, first)| {
+                    worker.second_pass(block, &options, first, &bias, detailed)
+                },
+            ));
+        }
+        (options, blocks, parts)
     }
 
     /// The document-level bias from the first pass's choice counts (see [`TopicBias`]).
