@@ -142,9 +142,16 @@ pub fn find_in_row(
     None
 }
 
+const SHORT_ROW: usize = 8;
+
 /// The first entry of `row` whose word is not below `w` (the row's end when there is none).
 #[inline]
 pub fn lower_bound(entries: &[u8], entry: usize, row: std::ops::Range<usize>, w: u16) -> usize {
+    let word = |i: usize| u16::from_le_bytes([entries[i * entry], entries[i * entry + 1]]);
+    // Most rows are short, and a scan of a few entries beats halving.
+    if row.len() <= SHORT_ROW {
+        return row.clone().find(|&i| word(i) >= w).unwrap_or(row.end);
+    }
     let (mut lo, mut hi) = (row.start, row.end);
     while lo < hi {
         let mid = (lo + hi) / 2;

@@ -157,17 +157,23 @@ impl Decoder {
                 }
             }
             self.starts.push(self.states.len());
-            for (cell, &(cost, back)) in self.best.iter().enumerate() {
-                if cost == INF {
-                    continue;
+            for (best, matrix) in self
+                .best
+                .chunks_exact(width)
+                .zip(self.matrix.chunks_exact(width))
+            {
+                for (b, (&(cost, back), bigram)) in best.iter().zip(matrix).enumerate() {
+                    if cost == INF {
+                        continue;
+                    }
+                    self.states.push(State {
+                        cost,
+                        cur: b as u16,
+                        back,
+                        backoff: bigram.backoff,
+                        row: bigram.row,
+                    });
                 }
-                self.states.push(State {
-                    cost,
-                    cur: (cell % width) as u16,
-                    back,
-                    backoff: self.matrix[cell].backoff,
-                    row: self.matrix[cell].row,
-                });
             }
             self.prune(i, beam);
             self.record_margins(i, ranges[i].0);
