@@ -535,16 +535,7 @@ impl RestoreWorker<'_> {
             let segment = &tokens[segment_start..t];
             self.build_lattice(text, segment, options);
             let cases = &first.cases[segment_start..t];
-            self.decoder.decode(
-                &lm,
-                &self.cand_ids,
-                &self.channel,
-                &self.ranges,
-                cases,
-                restorer.beam,
-                &mut self.path,
-            );
-            self.choose_path();
+            self.decode_lattice(&lm, cases);
             for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
                 if slot.free && b - a >= 2 {
                     first.counts[usize::from(id)] += 1;
@@ -624,15 +615,7 @@ impl RestoreWorker<'_> {
                         }
                     }
                 }
-                self.decoder.decode(
-                    &lm,
-                    &self.cand_ids,
-                    &self.channel,
-                    &self.ranges,
-                    cases,
-                    self.restorer.beam,
-                    &mut self.path,
-                );
+                self.decode_lattice(&lm, cases);
             } else {
                 // The document's bias favours every choice of the first pass: it stands.
                 self.path.clear();
@@ -641,8 +624,8 @@ impl RestoreWorker<'_> {
                         let range = &self.cand_ids[a as usize..b as usize];
                         range.iter().position(|&c| c == id).unwrap_or(0) as u16
                     }));
+                self.choose_path();
             }
-            self.choose_path();
             copied = self.write_segment(
                 text,
                 tokens,
@@ -673,6 +656,20 @@ impl RestoreWorker<'_> {
             out.tokens.push(token);
         }
         out
+    }
+
+    /// Decodes the segment's lattice and takes the chosen candidate ids.
+    fn decode_lattice(&mut self, lm: &crate::model::LmView<'_>, cases: &[Case]) {
+        self.decoder.decode(
+            lm,
+            &self.cand_ids,
+            &self.channel,
+            &self.ranges,
+            cases,
+            self.restorer.beam,
+            &mut self.path,
+        );
+        self.choose_path();
     }
 
     /// The candidate ids of `self.path`.
