@@ -337,6 +337,36 @@ impl Restorer {
     }
 }
 
+/// Whether the document's bias could change the first pass's choice at position `i` of a
+/// segment (`previous`), a free word whose candidates and first-pass margins are given. Only a
+/// candidate the bias favours can, and only one the first pass found close behind: by its
+/// decoder margin (left context only), then by its cost among the chosen neighbours, each with
+/// a slack for what it misses.
+fn bias_may_change(
+    lm: &crate::model::LmView<'_>,
+    bias: &TopicBias,
+    previous: &[u16],
+    candidates: &[u16],
+    margins: &[u32],
+    cases: &[Case],
+    i: usize,
+) -> bool {
+    let chosen = previous[i];
+    let chosen_bias = bias.of(chosen);
+    if chosen_bias == 0 {
+        return false;
+    }
+    let limit = chosen_bias + TOPIC_RECHECK_SLACK;
+    let mut kept = None;
+    candidates.iter().zip(margins).any(|(&c, &margin)| {
+        let other = bias.of(c);
+        other < chosen_bias
+            && margin.saturating_add(other) < limit
+            && local_cost(lm, previous, cases, i, c) + other
+                < *kept.get_or_insert_with(|| local_cost(lm, previous, cases, i, chosen) + limit)
+    })
+}
+
 /// Document-level adaptation, a unigram cache: a document about notarization writes `cong chung`
 /// for `công chứng` hundreds of times, most of them in contexts the trigram model gets right;
 /// where it cannot tell (`thủ tục cong chung`), the document's own usage should decide, not
@@ -589,23 +619,36 @@ impl RestoreWorker<'_> {
             let cases = &first.cases[first_token..end_token];
             let previous = &first.chosen[first_token..end_token];
             let margins = &first.margins[first_candidate..end_candidate];
-            self.slots.clear();
-            self.slots
-                .extend_from_slice(&first.slots[first_token..end_token]);
-            self.ranges.clear();
-            self.ranges
-                .extend_from_slice(&first.ranges[first_token..end_token]);
-            self.cand_ids.clear();
-            self.cand_ids
-                .extend_from_slice(&first.cand_ids[first_candidate..end_candidate]);
-            self.channel.clear();
-            if !first.channel.is_empty() {
-                self.channel
-                    .extend_from_slice(&first.channel[first_candidate..end_candidate]);
-            }
+            let slots = &first.slots[first_token..end_token];
+            let ranges = &first.ranges[first_token..end_token];
+            let cand_ids = &first.cand_ids[first_candidate..end_candidate];
             let affected = !bias.is_empty()
-                && (0..self.slots.len())
-                    .any(|i| self.bias_may_change(&lm, bias, previous, margins, cases, i));
+                && (0..slots.len()).any(|i| {
+                    slots[i].free
+                        && bias_may_change(
+                            &lm,
+                            bias,
+                            previous,
+                            &cand_ids[ranges[i].0 as usize..ranges[i].1 as usize],
+                            &margins[ranges[i].0 as usize..ranges[i].1 as usize],
+                            cases,
+                            i,
+                        )
+                });
+            self.slots.clear();
+            self.slots.extend_from_slice(slots);
+            // The whole lattice is needed again only to decode or to report alternatives.
+            if affected || detailed {
+                self.ranges.clear();
+                self.ranges.extend_from_slice(ranges);
+                self.cand_ids.clear();
+                self.cand_ids.extend_from_slice(cand_ids);
+                self.channel.clear();
+                if !first.channel.is_empty() {
+                    self.channel
+                        .extend_from_slice(&first.channel[first_candidate..end_candidate]);
+                }
+            }
             if affected {
                 self.channel.resize(self.cand_ids.len(), 0);
                 for (slot, &(a, b)) in self.slots.iter().zip(&self.ranges) {
@@ -617,14 +660,17 @@ impl RestoreWorker<'_> {
                 }
                 self.decode_lattice(&lm, cases);
             } else {
-                // The document's bias favours every choice of the first pass: it stands.
-                self.path.clear();
-                self.path
-                    .extend(previous.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
-                        let range = &self.cand_ids[a as usize..b as usize];
-                        range.iter().position(|&c| c == id).unwrap_or(0) as u16
-                    }));
-                self.choose_path();
+                // The document's bias cannot move any choice of the first pass: it stands.
+                self.ids.clear();
+                self.ids.extend_from_slice(previous);
+                if detailed {
+                    self.path.clear();
+                    self.path
+                        .extend(previous.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
+                            let range = &self.cand_ids[a as usize..b as usize];
+                            range.iter().position(|&c| c == id).unwrap_or(0) as u16
+                        }));
+                }
             }
             copied = self.write_segment(
                 text,
@@ -705,38 +751,6 @@ impl RestoreWorker<'_> {
         }
         let range = pack_key(&self.key).and_then(|key| restorer.forms.get(&key).copied());
         (true, range)
-    }
-
-    /// Whether the document's bias could change the first pass's choice at slot `i` of the
-    /// current segment. Only a candidate the bias favours can, and only one the first pass
-    /// found close behind: by its decoder margin (left context only), then by its cost among
-    /// the chosen neighbours, each with a slack for what it misses.
-    fn bias_may_change(
-        &self,
-        lm: &crate::model::LmView<'_>,
-        bias: &TopicBias,
-        previous: &[u16],
-        margins: &[u32],
-        cases: &[Case],
-        i: usize,
-    ) -> bool {
-        let chosen = previous[i];
-        let chosen_bias = bias.of(chosen);
-        if !self.slots[i].free || chosen_bias == 0 {
-            return false;
-        }
-        let limit = chosen_bias + TOPIC_RECHECK_SLACK;
-        let mut kept = None;
-        let (a, b) = self.ranges[i];
-        (a as usize..b as usize).any(|k| {
-            let c = self.cand_ids[k];
-            let other = bias.of(c);
-            other < chosen_bias
-                && margins[k].saturating_add(other) < limit
-                && local_cost(lm, previous, cases, i, c) + other
-                    < *kept
-                        .get_or_insert_with(|| local_cost(lm, previous, cases, i, chosen) + limit)
-        })
     }
 
     /// Fills the slots, candidates and channel costs of a segment.
