@@ -119,48 +119,41 @@ pub const BIGRAM_KEY_MASK: u64 = (1 << (2 * ID_BITS)) - 1;
 pub const BIGRAM_ENTRY: usize = 12;
 pub const TRIGRAM_ENTRY: usize = 4;
 
-/// Binary search for `w` among the fixed-size entries `rows` (each starting with its u16 word);
-/// returns the entry's index.
+/// The word an n-gram entry ends with (each entry starts with its u16 word).
 #[inline]
-pub fn find_in_row(
-    entries: &[u8],
-    entry: usize,
+fn entry_word<const N: usize>(entry: &[u8; N]) -> u16 {
+    u16::from_le_bytes([entry[0], entry[1]])
+}
+
+/// Index of the entry of `w` in the sorted `row` of `entries`, if there is one.
+#[inline]
+pub fn find_in_row<const N: usize>(
+    entries: &[[u8; N]],
     row: std::ops::Range<usize>,
     w: u16,
 ) -> Option<usize> {
-    let (mut lo, mut hi) = (row.start, row.end);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let at = mid * entry;
-        let word = u16::from_le_bytes([entries[at], entries[at + 1]]);
-        match word.cmp(&w) {
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(mid),
-        }
-    }
-    None
+    let at = lower_bound(entries, row.clone(), w);
+    (at < row.end && entry_word(&entries[at]) == w).then_some(at)
 }
 
 const SHORT_ROW: usize = 8;
 
 /// The first entry of `row` whose word is not below `w` (the row's end when there is none).
 #[inline]
-pub fn lower_bound(entries: &[u8], entry: usize, row: std::ops::Range<usize>, w: u16) -> usize {
-    let word = |i: usize| u16::from_le_bytes([entries[i * entry], entries[i * entry + 1]]);
+pub fn lower_bound<const N: usize>(
+    entries: &[[u8; N]],
+    row: std::ops::Range<usize>,
+    w: u16,
+) -> usize {
+    let row_entries = &entries[row.clone()];
     // Most rows are short, and a scan of a few entries beats halving.
-    if row.len() <= SHORT_ROW {
-        return row.clone().find(|&i| word(i) >= w).unwrap_or(row.end);
-    }
-    let (mut lo, mut hi) = (row.start, row.end);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let at = mid * entry;
-        if u16::from_le_bytes([entries[at], entries[at + 1]]) < w {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
+    let offset = if row_entries.len() <= SHORT_ROW {
+        row_entries
+            .iter()
+            .position(|e| entry_word(e) >= w)
+            .unwrap_or(row_entries.len())
+    } else {
+        row_entries.partition_point(|e| entry_word(e) < w)
+    };
+    row.start + offset
 }

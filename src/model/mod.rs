@@ -90,8 +90,8 @@ pub struct LmView<'a> {
     unigrams: &'a [u8],
     unigram_case: &'a [u8],
     bigram_rows: &'a [u8],
-    bigrams: &'a [u8],
-    trigrams: &'a [u8],
+    bigrams: &'a [[u8; BIGRAM_ENTRY]],
+    trigrams: &'a [[u8; TRIGRAM_ENTRY]],
 }
 
 /// A stored bigram: its cost, the backoff cost of it as a context, its trigram row, and how
@@ -102,6 +102,12 @@ pub struct Bigram {
     pub backoff: u32,
     pub row: (u32, u32),
     pub case: CaseShare,
+}
+
+/// The `index`-th little-endian u16 field of an n-gram entry.
+#[inline]
+fn entry_u16<const N: usize>(entry: &[u8; N], index: usize) -> u16 {
+    u16::from_le_bytes([entry[2 * index], entry[2 * index + 1]])
 }
 
 impl LmView<'_> {
@@ -117,7 +123,7 @@ impl LmView<'_> {
     pub fn bigram(&self, v: u16, w: u16) -> Option<Bigram> {
         let row = read_u32(self.bigram_rows, v as usize) as usize
             ..read_u32(self.bigram_rows, v as usize + 1) as usize;
-        let e = find_in_row(self.bigrams, BIGRAM_ENTRY, row, w)?;
+        let e = find_in_row(self.bigrams, row, w)?;
         Some(self.bigram_entry(e))
     }
 
@@ -134,14 +140,9 @@ impl LmView<'_> {
     /// [`Self::bigram_row`] of `v`) past `w`, so a sorted candidate list walks the row once.
     #[inline]
     pub fn bigram_ascending(&self, v: u16, row: &mut (u32, u32), w: u16) -> Bigram {
-        let at = lower_bound(
-            self.bigrams,
-            BIGRAM_ENTRY,
-            row.0 as usize..row.1 as usize,
-            w,
-        );
+        let at = lower_bound(self.bigrams, row.0 as usize..row.1 as usize, w);
         row.0 = at as u32;
-        if at < row.1 as usize && read_u16(self.bigrams, at * BIGRAM_ENTRY / 2) == w {
+        if at < row.1 as usize && entry_u16(&self.bigrams[at], 0) == w {
             row.0 += 1;
             return self.bigram_entry(at);
         }
@@ -150,15 +151,13 @@ impl LmView<'_> {
 
     #[inline]
     fn bigram_entry(&self, e: usize) -> Bigram {
-        let at = e * BIGRAM_ENTRY;
-        let b = &self.bigrams[at..at + 2 * BIGRAM_ENTRY];
-        let field = |i: usize| u32::from(u16::from_le_bytes([b[i], b[i + 1]]));
-        let start = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        let (entry, next) = (&self.bigrams[e], &self.bigrams[e + 1]);
+        let row_start = |b: &[u8; BIGRAM_ENTRY]| u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
         Bigram {
-            cost: field(2),
-            backoff: field(4),
-            row: (start(8), start(BIGRAM_ENTRY + 8)),
-            case: CaseShare(b[6]),
+            cost: u32::from(entry_u16(entry, 1)),
+            backoff: u32::from(entry_u16(entry, 2)),
+            row: (row_start(entry), row_start(next)),
+            case: CaseShare(entry[6]),
         }
     }
 
@@ -182,29 +181,19 @@ impl LmView<'_> {
     /// Cost of `w` in the trigram row of a context, if stored.
     #[inline]
     pub fn trigram(&self, row: (u32, u32), w: u16) -> Option<u32> {
-        let e = find_in_row(
-            self.trigrams,
-            TRIGRAM_ENTRY,
-            row.0 as usize..row.1 as usize,
-            w,
-        )?;
-        Some(u32::from(read_u16(self.trigrams, e * 2 + 1)))
+        let e = find_in_row(self.trigrams, row.0 as usize..row.1 as usize, w)?;
+        Some(u32::from(entry_u16(&self.trigrams[e], 1)))
     }
 
     /// Like [`Self::trigram`] for words asked in ascending order: narrows `row` past `w`, so a
     /// sorted candidate list walks the row once.
     #[inline]
     pub fn trigram_ascending(&self, row: &mut (u32, u32), w: u16) -> Option<u32> {
-        let at = lower_bound(
-            self.trigrams,
-            TRIGRAM_ENTRY,
-            row.0 as usize..row.1 as usize,
-            w,
-        );
+        let at = lower_bound(self.trigrams, row.0 as usize..row.1 as usize, w);
         row.0 = at as u32;
-        if at < row.1 as usize && read_u16(self.trigrams, at * 2) == w {
+        if at < row.1 as usize && entry_u16(&self.trigrams[at], 0) == w {
             row.0 += 1;
-            return Some(u32::from(read_u16(self.trigrams, at * 2 + 1)));
+            return Some(u32::from(entry_u16(&self.trigrams[at], 1)));
         }
         None
     }
@@ -422,8 +411,8 @@ impl Model {
             unigrams: &bytes[self.unigrams.clone()],
             unigram_case: &bytes[self.unigram_case.clone()],
             bigram_rows: &bytes[self.bigram_rows.clone()],
-            bigrams: &bytes[self.bigrams.clone()],
-            trigrams: &bytes[self.trigrams.clone()],
+            bigrams: bytes[self.bigrams.clone()].as_chunks().0,
+            trigrams: bytes[self.trigrams.clone()].as_chunks().0,
         }
     }
 
