@@ -18,12 +18,25 @@ struct State {
     row: (u32, u32),
 }
 
+/// What moving from one previous candidate to one current candidate costs, whatever came before
+/// the previous one.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    /// The current candidate's own cost here: its case and its noisy-channel cost.
+    own: u32,
+    /// Bigram cost plus `own`: the step when the trigram is not stored.
+    backed_off: u32,
+    /// The (previous, current) bigram as the next context.
+    backoff: u32,
+    row: (u32, u32),
+}
+
 /// Scratch buffers of the decoder.
 #[derive(Debug, Default)]
 pub struct Decoder {
     states: Vec<State>,
     starts: Vec<usize>,
-    matrix: Vec<Bigram>,
+    cells: Vec<Cell>,
     best: Vec<(u32, u32)>,
     /// Row of the cell matrices for each previous candidate (`u32::MAX`: none survived).
     row_of: Vec<u32>,
@@ -83,30 +96,34 @@ impl Decoder {
         if n == 0 {
             return;
         }
-        let cands_of = |i: usize| &cands[ranges[i].0 as usize..ranges[i].1 as usize];
-        let channel_of =
-            |i: usize, j: usize| channel.get(ranges[i].0 as usize + j).copied().unwrap_or(0);
+        debug_assert_eq!(cases.len(), n);
+        let range_of = |i: usize| ranges[i].0 as usize..ranges[i].1 as usize;
+        let channel_of = |i: usize| channel.get(range_of(i)).unwrap_or(&[]);
         self.states.clear();
         self.starts.clear();
         self.starts.push(0);
         self.margins.clear();
         self.margins.resize(cands.len(), INF);
-        for (j, &w) in cands_of(0).iter().enumerate() {
+        let first_channel = channel_of(0);
+        for (j, &w) in cands[range_of(0)].iter().enumerate() {
             let bigram = lm.bigram_or_backoff(BOS, w);
             self.states.push(State {
-                cost: bigram.cost + channel_of(0, j) + case_cost(cases[0], bigram.case),
+                cost: bigram.cost
+                    + first_channel.get(j).copied().unwrap_or(0)
+                    + case_cost(cases[0], bigram.case),
                 cur: j as u16,
                 back: u32::MAX,
                 backoff: bigram.backoff,
                 row: bigram.row,
             });
         }
-        self.prune(0, beam);
-        self.record_margins(0, ranges[0].0);
-        debug_assert_eq!(cases.len(), n);
-        for (i, &case) in cases.iter().enumerate().take(n).skip(1) {
-            let prev_cands = cands_of(i - 1);
-            let cur_cands = cands_of(i);
+        let best = self.states.iter().map(|s| s.cost).min().unwrap_or(INF);
+        self.states
+            .retain(|s| s.cost <= best.saturating_add(BEAM_MARGIN));
+        self.close_position(0, best, beam, ranges[0].0);
+        for (i, &case) in cases.iter().enumerate().skip(1) {
+            let prev_cands = &cands[range_of(i - 1)];
+            let cur_cands = &cands[range_of(i)];
             let width = cur_cands.len();
             // One row of cells per previous candidate that survived the beam, in order of first
             // appearance.
@@ -114,72 +131,83 @@ impl Decoder {
             self.row_of.resize(prev_cands.len(), u32::MAX);
             self.row_cand.clear();
             let (from, to) = (self.starts[i - 1], self.states.len());
-            for si in from..to {
-                let cur = self.states[si].cur as usize;
+            for state in &self.states[from..to] {
+                let cur = usize::from(state.cur);
                 if self.row_of[cur] == u32::MAX {
                     self.row_of[cur] = self.row_cand.len() as u32;
-                    self.row_cand.push(cur as u16);
+                    self.row_cand.push(state.cur);
                 }
             }
-            let cells = self.row_cand.len() * width;
-            self.matrix.clear();
-            self.matrix.resize(cells, UNFILLED);
-            self.best.clear();
-            self.best.resize(cells, (INF, 0));
-            for si in from..to {
-                let state = self.states[si];
-                let row = self.row_of[state.cur as usize] as usize * width;
-                if self.matrix[row] == UNFILLED {
-                    let v = prev_cands[state.cur as usize];
-                    let mut bigrams = lm.bigram_row(v);
-                    for (b, &w) in cur_cands.iter().enumerate() {
-                        self.matrix[row + b] = cached_bigram(&mut self.cache, v, w, || {
-                            lm.bigram_ascending(v, &mut bigrams, w)
-                        });
-                    }
+            let own_channel = channel_of(i);
+            self.cells.clear();
+            for &prev in &self.row_cand {
+                let v = prev_cands[usize::from(prev)];
+                let mut bigrams = lm.bigram_row(v);
+                for (b, &w) in cur_cands.iter().enumerate() {
+                    let bigram = cached_bigram(&mut self.cache, v, w, || {
+                        lm.bigram_ascending(v, &mut bigrams, w)
+                    });
+                    let own =
+                        case_cost(case, bigram.case) + own_channel.get(b).copied().unwrap_or(0);
+                    self.cells.push(Cell {
+                        own,
+                        backed_off: bigram.cost + own,
+                        backoff: bigram.backoff,
+                        row: bigram.row,
+                    });
                 }
+            }
+            self.best.clear();
+            self.best.resize(self.cells.len(), (INF, 0));
+            for (si, state) in self.states[from..to].iter().enumerate() {
+                let row = self.row_of[usize::from(state.cur)] as usize * width;
+                let cells = &self.cells[row..row + width];
+                let best = &mut self.best[row..row + width];
+                let back = (from + si) as u32;
                 // Candidates ascend, so one pass over the state's trigram row serves them all.
                 let mut trigrams = state.row;
-                for (b, &w) in cur_cands.iter().enumerate() {
+                for ((&w, cell), slot) in cur_cands.iter().zip(cells).zip(best) {
                     let stored = if trigrams.0 < trigrams.1 {
                         lm.trigram_ascending(&mut trigrams, w)
                     } else {
                         None
                     };
-                    let bigram = &self.matrix[row + b];
-                    let step = stored.unwrap_or_else(|| state.backoff + bigram.cost)
-                        + case_cost(case, bigram.case);
-                    let cost = state.cost.saturating_add(step + channel_of(i, b));
-                    let cell = &mut self.best[row + b];
-                    if cost < cell.0 {
-                        *cell = (cost, si as u32);
+                    let step = match stored {
+                        Some(cost) => cost + cell.own,
+                        None => state.backoff + cell.backed_off,
+                    };
+                    let cost = state.cost.saturating_add(step);
+                    if cost < slot.0 {
+                        *slot = (cost, back);
                     }
                 }
             }
             self.starts.push(self.states.len());
-            for (best, matrix) in self
+            let best = self.best.iter().map(|b| b.0).min().unwrap_or(INF);
+            let limit = best.saturating_add(BEAM_MARGIN);
+            for (best, cells) in self
                 .best
                 .chunks_exact(width)
-                .zip(self.matrix.chunks_exact(width))
+                .zip(self.cells.chunks_exact(width))
             {
-                for (b, (&(cost, back), bigram)) in best.iter().zip(matrix).enumerate() {
-                    if cost == INF {
+                for (b, (&(cost, back), cell)) in best.iter().zip(cells).enumerate() {
+                    // States far behind the best rarely recover and each costs a row of lookups.
+                    if cost > limit || cost == INF {
                         continue;
                     }
                     self.states.push(State {
                         cost,
                         cur: b as u16,
                         back,
-                        backoff: bigram.backoff,
-                        row: bigram.row,
+                        backoff: cell.backoff,
+                        row: cell.row,
                     });
                 }
             }
-            self.prune(i, beam);
-            self.record_margins(i, ranges[i].0);
+            self.close_position(i, best, beam, ranges[i].0);
         }
         // Close the segment with </s> and trace back.
-        let last = cands_of(n - 1);
+        let last = &cands[range_of(n - 1)];
         let mut best = (INF, 0usize);
         for si in self.starts[n - 1]..self.states.len() {
             let state = self.states[si];
@@ -200,56 +228,35 @@ impl Decoder {
         }
     }
 
-    /// How far behind its position's best the cheapest path through each candidate of the last
-    /// decoding was, counting the context to its left only (`u32::MAX`: pruned); indexed like
-    /// the candidates.
-    pub fn margins(&self) -> &[u32] {
-        &self.margins
-    }
-
-    fn record_margins(&mut self, i: usize, first_candidate: u32) {
-        let states = &self.states[self.starts[i]..];
-        let best = states.iter().map(|s| s.cost).min().unwrap_or(INF);
-        for state in states {
+    /// Ends position `i`, whose states all cost at most `best + BEAM_MARGIN`: keeps the `beam`
+    /// cheapest (ties by order, so results are deterministic) and records their margins.
+    fn close_position(&mut self, i: usize, best: u32, beam: usize, first_candidate: u32) {
+        let from = self.starts[i];
+        if self.states.len() - from > beam {
+            self.order.clear();
+            self.order.extend(from as u32..self.states.len() as u32);
+            let states = &self.states;
+            // Keys are unique (cost, index) pairs, so the selection is deterministic.
+            self.order
+                .select_nth_unstable_by_key(beam - 1, |&s| (states[s as usize].cost, s));
+            self.order.truncate(beam);
+            self.order.sort_unstable();
+            for (k, &s) in self.order.iter().enumerate() {
+                self.states[from + k] = self.states[s as usize];
+            }
+            self.states.truncate(from + beam);
+        }
+        for state in &self.states[from..] {
             let margin = &mut self.margins[first_candidate as usize + usize::from(state.cur)];
             *margin = (*margin).min(state.cost - best);
         }
     }
 
-    /// Keeps the `beam` cheapest states of position `i` (ties by order, so results are
-    /// deterministic).
-    fn prune(&mut self, i: usize, beam: usize) {
-        let from = self.starts[i];
-        // States far behind the best rarely recover and each costs a row of lookups.
-        let best = self.states[from..]
-            .iter()
-            .map(|s| s.cost)
-            .min()
-            .unwrap_or(INF);
-        let limit = best.saturating_add(BEAM_MARGIN);
-        let mut kept = from;
-        for k in from..self.states.len() {
-            if self.states[k].cost <= limit {
-                self.states[kept] = self.states[k];
-                kept += 1;
-            }
-        }
-        self.states.truncate(kept);
-        if self.states.len() - from <= beam {
-            return;
-        }
-        self.order.clear();
-        self.order.extend(from as u32..self.states.len() as u32);
-        let states = &self.states;
-        // Keys are unique (cost, index) pairs, so the selection is deterministic.
-        self.order
-            .select_nth_unstable_by_key(beam - 1, |&s| (states[s as usize].cost, s));
-        self.order.truncate(beam);
-        self.order.sort_unstable();
-        for (k, &s) in self.order.iter().enumerate() {
-            self.states[from + k] = self.states[s as usize];
-        }
-        self.states.truncate(from + beam);
+    /// How far behind its position's best the cheapest path through each candidate of the last
+    /// decoding was, counting the context to its left only (`u32::MAX`: pruned); indexed like
+    /// the candidates.
+    pub fn margins(&self) -> &[u32] {
+        &self.margins
     }
 }
 
