@@ -683,7 +683,7 @@ fn gamma(ctx: &Context, d: &[f64; 3]) -> f64 {
 }
 
 fn pad(out: &mut Vec<u8>) {
-    while out.len() % 8 != 0 {
+    while !out.len().is_multiple_of(8) {
         out.push(0);
     }
 }

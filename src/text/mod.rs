@@ -104,7 +104,7 @@ fn decode_utf16(
     unit: fn([u8; 2]) -> u16,
     encoding: Encoding,
 ) -> Result<Decoded> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(Error::Encoding {
             path: path.to_owned(),
             reason: "UTF-16 byte-order mark but an odd number of bytes".into(),
