@@ -76,6 +76,24 @@ fn stripped_eth_in_enumerations_comes_back() {
     );
 }
 
+/// Texts are restored in blocks; the item before `đ)` used to be lost when a block started
+/// between them, and the `d)` stayed (vlc-dev, and restoring the output again then changed it).
+#[test]
+fn stripped_eth_after_a_block_boundary() {
+    let filler = "Cac co quan thuc hien theo quy dinh.\n";
+    let lines = vanban::restore::BLOCK_BYTES / filler.len();
+    let list = "c) Yeu cau giam dinh;\nd) Co mat khi lay loi khai;\nd) Tham gia phien toa.\n";
+    // The list starts a little before and a little after where a block would end.
+    for lines in lines - 2..=lines + 1 {
+        let restored = restore(&(filler.repeat(lines) + list));
+        assert!(
+            restored.ends_with("d) Có mặt khi lấy lời khai;\nđ) Tham gia phiên tòa.\n"),
+            "{lines} lines before the list: {:?}",
+            &restored[restored.len() - 80..]
+        );
+    }
+}
+
 /// Quotes and dashes used to cut a phrase from its sentence ("“tụ điện biên”").
 #[test]
 fn quoted_and_dashed_phrases_keep_their_context() {
@@ -173,6 +191,26 @@ fn stripped_seed_restores_accurately() {
     assert_eq!(score.codes_changed, 0);
     assert_eq!(score.misaligned_lines, 0);
     assert!(score.syllables.accuracy >= 0.983, "{:?}", score.syllables);
+}
+
+/// Restoring a restored text again, as stripped text, keeps every word: the second run sees the
+/// first run's choices pinned around each still-unaccented word and must agree with them.
+#[test]
+fn restoring_restored_seeds_again_changes_nothing() {
+    let options = RestoreOptions {
+        input_kind: InputKind::Stripped,
+        ..RestoreOptions::default()
+    };
+    for seed in [
+        include_str!("../fixtures/seeds/000_ac36b2be699df4a8.txt"),
+        include_str!("../fixtures/seeds/001_6545ed3fafa3d3a4.txt"),
+        include_str!("../fixtures/seeds/003_026306599e5846c8.txt"),
+        include_str!("../fixtures/seeds/004_e339741f20c24cc1.txt"),
+    ] {
+        let once = restorer().restore_text(&strip_diacritics(seed), &options);
+        let twice = restorer().restore_text(&once, &options);
+        assert_eq!(twice, once, "seed starting {:?}", &seed[..40]);
+    }
 }
 
 /// vlc-dev, from the shared data beside the repository when present.

@@ -104,7 +104,7 @@ pub const DEFAULT_PRUNE: u32 = 600;
 /// the decoder's memory (16 states of 32 bytes per token) whatever the input.
 const MAX_SEGMENT_TOKENS: usize = 4096;
 /// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
-const BLOCK_BYTES: usize = 16 * 1024;
+pub const BLOCK_BYTES: usize = 16 * 1024;
 /// Blocks whose first passes are held at once (about 4 MB of text): a document adapts to its
 /// own usage within such a window, and memory stays bounded, since the first pass keeps the
 /// lattice of its window (10–20 bytes per byte of text: 140 MB peak for 4.2 MB of laws).
@@ -461,15 +461,20 @@ pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
 }
 
 /// Cuts `text` into blocks of about [`BLOCK_BYTES`] after line breaks that end a segment (a blank
-/// line follows, or the line ends in punctuation).
+/// line follows, or the line ends in punctuation), but not inside a list: an item's letter can
+/// depend on the one before (`d)` then `đ)`, both `d)` when stripped).
 fn blocks(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut line_start = 0;
     for (i, _) in text.match_indices('\n') {
         let line = &text[line_start..i];
-        let next_blank = text[i + 1..].starts_with(['\n', '\r']);
-        if (next_blank || tokenize::ends_segment(line)) && i + 1 - start >= BLOCK_BYTES {
+        let next = &text[i + 1..];
+        let next_blank = next.starts_with(['\n', '\r']);
+        if (next_blank || tokenize::ends_segment(line))
+            && i + 1 - start >= BLOCK_BYTES
+            && !opens_with_list_letter(next)
+        {
             out.push(&text[start..i + 1]);
             start = i + 1;
         }
@@ -479,6 +484,12 @@ fn blocks(text: &str) -> Vec<&str> {
         out.push(&text[start..]);
     }
     out
+}
+
+/// Whether a line starts with a lettered list item (`d) `, `b. `).
+fn opens_with_list_letter(line: &str) -> bool {
+    let mut chars = line.trim_start_matches([' ', '\t']).chars();
+    chars.next().is_some_and(char::is_alphabetic) && matches!(chars.next(), Some(')' | '.'))
 }
 
 /// One token the decoder chooses for.
