@@ -101,8 +101,9 @@ impl CaseShare {
         CaseShare((share * 256.0 - 0.5).round().clamp(0.0, 255.0) as u8)
     }
 
-    /// Cost (`-ln p × COST_SCALE`) of seeing the word in lowercase, and capitalized.
-    pub fn costs(self) -> (u32, u32) {
+    /// Cost (`-ln p × COST_SCALE`) of seeing a word in lowercase, and capitalized, by its share
+    /// (the index): one table, fetched once per decoding rather than per lookup.
+    pub fn cost_table() -> &'static [(u32, u32); 256] {
         static TABLE: std::sync::OnceLock<[(u32, u32); 256]> = std::sync::OnceLock::new();
         TABLE.get_or_init(|| {
             std::array::from_fn(|q| {
@@ -110,7 +111,7 @@ impl CaseShare {
                 let cost = |p: f64| (-p.ln() * COST_SCALE).round() as u32;
                 (cost(1.0 - capital), cost(capital))
             })
-        })[usize::from(self.0)]
+        })
     }
 }
 

@@ -65,13 +65,15 @@ const UNFILLED: Bigram = Bigram {
     case: CaseShare(0),
 };
 
-/// Cost of seeing a word written in `case` where it is capitalized as often as `share` says.
+/// Cost of seeing a word written in `case` where it is capitalized as often as `share` says;
+/// `table` is [`CaseShare::cost_table`].
 #[inline]
-fn case_cost(case: Case, share: CaseShare) -> u32 {
+fn case_cost(table: &[(u32, u32); 256], case: Case, share: CaseShare) -> u32 {
+    let (lower, capital) = table[usize::from(share.0)];
     match case {
         Case::Unknown => 0,
-        Case::Lower => share.costs().0,
-        Case::Capital => share.costs().1,
+        Case::Lower => lower,
+        Case::Capital => capital,
     }
 }
 
@@ -97,6 +99,7 @@ impl Decoder {
             return;
         }
         debug_assert_eq!(cases.len(), n);
+        let case_costs = CaseShare::cost_table();
         let range_of = |i: usize| ranges[i].0 as usize..ranges[i].1 as usize;
         let channel_of = |i: usize| channel.get(range_of(i)).unwrap_or(&[]);
         self.states.clear();
@@ -110,7 +113,7 @@ impl Decoder {
             self.states.push(State {
                 cost: bigram.cost
                     + first_channel.get(j).copied().unwrap_or(0)
-                    + case_cost(cases[0], bigram.case),
+                    + case_cost(case_costs, cases[0], bigram.case),
                 cur: j as u16,
                 back: u32::MAX,
                 backoff: bigram.backoff,
@@ -147,8 +150,8 @@ impl Decoder {
                     let bigram = cached_bigram(&mut self.cache, v, w, || {
                         lm.bigram_ascending(v, &mut bigrams, w)
                     });
-                    let own =
-                        case_cost(case, bigram.case) + own_channel.get(b).copied().unwrap_or(0);
+                    let own = case_cost(case_costs, case, bigram.case)
+                        + own_channel.get(b).copied().unwrap_or(0);
                     self.cells.push(Cell {
                         own,
                         backed_off: bigram.cost + own,
@@ -296,6 +299,7 @@ pub fn local_cost(lm: &LmView<'_>, ids: &[u16], cases: &[Case], i: usize, w: u16
         }
     };
     let i = i as isize;
+    let case_costs = CaseShare::cost_table();
     let mut total = 0;
     for j in i..=(i + 2).min(ids.len() as isize) {
         let (u, v, x) = (at(j - 2), at(j - 1), at(j));
@@ -306,7 +310,7 @@ pub fn local_cost(lm: &LmView<'_>, ids: &[u16], cases: &[Case], i: usize, w: u16
             lm.cost(u, v, x)
         };
         if let Some(&case) = cases.get(j as usize) {
-            total += case_cost(case, bigram.case);
+            total += case_cost(case_costs, case, bigram.case);
         }
     }
     total
