@@ -154,7 +154,19 @@ pub fn lower_bound<const N: usize>(
             .position(|e| entry_word(e) >= w)
             .unwrap_or(row_entries.len())
     } else {
-        row_entries.partition_point(|e| entry_word(e) < w)
+        // Branches, not `partition_point`'s conditional moves: a predicted branch lets the next
+        // probe's load start before this one's arrives, and rows of frequent words are long
+        // and cold.
+        let (mut lo, mut hi) = (0, row_entries.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if entry_word(&row_entries[mid]) < w {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     };
     row.start + offset
 }
