@@ -223,6 +223,7 @@ impl Restorer {
             lower: String::new(),
             decoder: Decoder::default(),
             ocr: OcrWorker::default(),
+            affected: Vec::new(),
         }
     }
 
@@ -404,6 +405,9 @@ const TOPIC_MIN_SHIFT: u32 = 30;
 /// favours may look and still have its segment decoded again. On vlc-dev, 4 nats decodes 11 % of
 /// the segments again and reaches 99.055 %; decoding every segment again, 99.058 %.
 const TOPIC_RECHECK_SLACK: u32 = 400;
+/// Words this close to one the bias may change are decoded again with it, so their trigrams can
+/// follow the change; farther ones keep their first-pass choice.
+const RECHECK_RADIUS: usize = 3;
 
 /// What the first pass over a block leaves for the second: its choices, and the tokens and
 /// lattice, so the second pass neither tokenizes nor looks up candidates again.
@@ -515,6 +519,8 @@ pub struct RestoreWorker<'a> {
     lower: String,
     decoder: Decoder,
     ocr: OcrWorker,
+    /// Positions of the segment where the document's bias may change the first pass's choice.
+    affected: Vec<usize>,
 }
 
 impl RestoreWorker<'_> {
@@ -633,8 +639,9 @@ impl RestoreWorker<'_> {
             let slots = &first.slots[first_token..end_token];
             let ranges = &first.ranges[first_token..end_token];
             let cand_ids = &first.cand_ids[first_candidate..end_candidate];
-            let affected = !bias.is_empty()
-                && (0..slots.len()).any(|i| {
+            self.affected.clear();
+            if !bias.is_empty() {
+                self.affected.extend((0..slots.len()).filter(|&i| {
                     slots[i].free
                         && bias_may_change(
                             &lm,
@@ -645,43 +652,36 @@ impl RestoreWorker<'_> {
                             cases,
                             i,
                         )
-                });
+                }));
+            }
             self.slots.clear();
             self.slots.extend_from_slice(slots);
-            // The whole lattice is needed again only to decode or to report alternatives.
-            if affected || detailed {
+            let channel = first
+                .channel
+                .get(first_candidate..end_candidate)
+                .unwrap_or(&[]);
+            if self.affected.is_empty() {
+                // The document's bias cannot move any choice of the first pass: it stands.
+                self.ids.clear();
+                self.ids.extend_from_slice(previous);
+            } else {
+                self.build_recheck_lattice(bias, previous, ranges, cand_ids, channel);
+                self.decode_lattice(&lm, cases);
+            }
+            if detailed {
+                // The report weighs every candidate, so it reads the whole lattice.
                 self.ranges.clear();
                 self.ranges.extend_from_slice(ranges);
                 self.cand_ids.clear();
                 self.cand_ids.extend_from_slice(cand_ids);
                 self.channel.clear();
-                if !first.channel.is_empty() {
-                    self.channel
-                        .extend_from_slice(&first.channel[first_candidate..end_candidate]);
-                }
-            }
-            if affected {
-                self.channel.resize(self.cand_ids.len(), 0);
-                for (slot, &(a, b)) in self.slots.iter().zip(&self.ranges) {
-                    if slot.free {
-                        for k in a as usize..b as usize {
-                            self.channel[k] += bias.of(self.cand_ids[k]);
-                        }
-                    }
-                }
-                self.decode_lattice(&lm, cases);
-            } else {
-                // The document's bias cannot move any choice of the first pass: it stands.
-                self.ids.clear();
-                self.ids.extend_from_slice(previous);
-                if detailed {
-                    self.path.clear();
-                    self.path
-                        .extend(previous.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
-                            let range = &self.cand_ids[a as usize..b as usize];
-                            range.iter().position(|&c| c == id).unwrap_or(0) as u16
-                        }));
-                }
+                self.channel.extend_from_slice(channel);
+                self.path.clear();
+                self.path
+                    .extend(self.ids.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
+                        let range = &self.cand_ids[a as usize..b as usize];
+                        range.iter().position(|&c| c == id).unwrap_or(0) as u16
+                    }));
             }
             copied = self.write_segment(
                 text,
@@ -727,6 +727,44 @@ impl RestoreWorker<'_> {
             &mut self.path,
         );
         self.choose_path();
+    }
+
+    /// The second pass's lattice of a segment: the words within [`RECHECK_RADIUS`] of one the
+    /// document's `bias` may change (`self.affected`) get all their candidates, with the bias
+    /// added to the free ones; the others only their first-pass choice (`previous`), a
+    /// single candidate the decoder crosses at almost no cost.
+    fn build_recheck_lattice(
+        &mut self,
+        bias: &TopicBias,
+        previous: &[u16],
+        ranges: &[(u32, u32)],
+        cand_ids: &[u16],
+        channel: &[u32],
+    ) {
+        self.ranges.clear();
+        self.cand_ids.clear();
+        self.channel.clear();
+        let mut next = 0;
+        for (i, &(a, b)) in ranges.iter().enumerate() {
+            while next < self.affected.len() && self.affected[next] + RECHECK_RADIUS < i {
+                next += 1;
+            }
+            let near = next < self.affected.len() && self.affected[next] <= i + RECHECK_RADIUS;
+            let start = self.cand_ids.len() as u32;
+            if near {
+                let (a, b) = (a as usize, b as usize);
+                self.cand_ids.extend_from_slice(&cand_ids[a..b]);
+                let free = self.slots[i].free;
+                self.channel.extend((a..b).map(|k| {
+                    channel.get(k).copied().unwrap_or(0)
+                        + if free { bias.of(cand_ids[k]) } else { 0 }
+                }));
+            } else {
+                self.cand_ids.push(previous[i]);
+                self.channel.push(0);
+            }
+            self.ranges.push((start, self.cand_ids.len() as u32));
+        }
     }
 
     /// The candidate ids of `self.path`.
