@@ -43,9 +43,11 @@ pub struct Decoder {
     /// The previous candidate of each row.
     row_cand: Vec<u16>,
     order: Vec<u32>,
-    /// Per candidate: how far the cheapest state holding it trailed its position's best (`INF`
-    /// when pruned), from the last decoding.
-    margins: Vec<u32>,
+    /// Per candidate: how far the cheapest state holding it trailed its position's best
+    /// (`u16::MAX` when pruned), from the last decoding. Kept states trail by at most
+    /// [`BEAM_MARGIN`], so 16 bits hold every margin, and the first pass stores one per
+    /// candidate of a whole window.
+    margins: Vec<u16>,
     /// Direct-mapped cache of bigram lookups: running text repeats a few thousand pairs, and a
     /// hit spares a binary search in a long row.
     cache: Vec<(u32, Bigram)>,
@@ -56,6 +58,8 @@ const CACHE_BITS: u32 = 16;
 /// States costing more than the best of their position by this much (`-ln p × 100`) are dropped:
 /// on vlc-dev a margin of 10 nats changes no output, and 7 already costs accuracy.
 const BEAM_MARGIN: u32 = 1000;
+// Margins are stored in 16 bits, `u16::MAX` meaning pruned.
+const _: () = assert!(BEAM_MARGIN < u16::MAX as u32);
 
 const INF: u32 = u32::MAX;
 const UNFILLED: Bigram = Bigram {
@@ -106,7 +110,7 @@ impl Decoder {
         self.starts.clear();
         self.starts.push(0);
         self.margins.clear();
-        self.margins.resize(cands.len(), INF);
+        self.margins.resize(cands.len(), u16::MAX);
         let first_channel = channel_of(0);
         for (j, &w) in cands[range_of(0)].iter().enumerate() {
             let bigram = lm.bigram_or_backoff(BOS, w);
@@ -251,14 +255,14 @@ impl Decoder {
         }
         for state in &self.states[from..] {
             let margin = &mut self.margins[first_candidate as usize + usize::from(state.cur)];
-            *margin = (*margin).min(state.cost - best);
+            *margin = (*margin).min((state.cost - best) as u16);
         }
     }
 
     /// How far behind its position's best the cheapest path through each candidate of the last
-    /// decoding was, counting the context to its left only (`u32::MAX`: pruned); indexed like
+    /// decoding was, counting the context to its left only (`u16::MAX`: pruned); indexed like
     /// the candidates.
-    pub fn margins(&self) -> &[u32] {
+    pub fn margins(&self) -> &[u16] {
         &self.margins
     }
 }

@@ -348,7 +348,7 @@ fn bias_may_change(
     bias: &TopicBias,
     previous: &[u16],
     candidates: &[u16],
-    margins: &[u32],
+    margins: &[u16],
     cases: &[Case],
     i: usize,
 ) -> bool {
@@ -362,7 +362,7 @@ fn bias_may_change(
     candidates.iter().zip(margins).any(|(&c, &margin)| {
         let other = bias.of(c);
         other < chosen_bias
-            && margin.saturating_add(other) < limit
+            && u32::from(margin) + other < limit
             && local_cost(lm, previous, cases, i, c) + other
                 < *kept.get_or_insert_with(|| local_cost(lm, previous, cases, i, chosen) + limit)
     })
@@ -427,7 +427,7 @@ struct FirstPass {
     /// The candidate chosen for each slot.
     chosen: Vec<u16>,
     /// The decoder's margin of every candidate (see [`Decoder::margins`]).
-    margins: Vec<u32>,
+    margins: Vec<u16>,
     /// How often each candidate id was chosen where there was a choice.
     counts: Vec<u32>,
 }
