@@ -109,6 +109,9 @@ pub const BLOCK_BYTES: usize = 16 * 1024;
 /// own usage within such a window, and memory stays bounded, since the first pass keeps the
 /// lattice of its window (10–20 bytes per byte of text: 140 MB peak for 4.2 MB of laws).
 const WINDOW_BLOCKS: usize = 256;
+/// Room for candidates per token in a first pass: vlc-dev averages 7 per word and words are
+/// most tokens.
+const CANDIDATES_PER_TOKEN: usize = 8;
 /// Tokens reported in detail when the chosen form's confidence is below this, even if unchanged.
 const UNSURE: f32 = 0.9;
 
@@ -571,6 +574,12 @@ impl RestoreWorker<'_> {
         observed_cases(text, &first.tokens, &mut first.cases);
         first.counts.resize(restorer.model.vocab_len(), 0);
         let tokens = std::mem::take(&mut first.tokens);
+        // Sized up front: growing by doubling copies the lattice again and again.
+        first.slots.reserve(tokens.len());
+        first.ranges.reserve(tokens.len());
+        first.chosen.reserve(tokens.len());
+        first.cand_ids.reserve(tokens.len() * CANDIDATES_PER_TOKEN);
+        first.margins.reserve(tokens.len() * CANDIDATES_PER_TOKEN);
         let mut segment_start = 0;
         for t in 1..=tokens.len() {
             let ends = t == tokens.len()
