@@ -21,6 +21,7 @@ use crate::parse::codes::{skeleton, CODES};
 use crate::parse::references::symbol_type;
 use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
+use confusion::OcrLang;
 use decode::{local_cost, Decoder};
 use ocr::{ocr_lang, GarbleSigns, OcrWorker};
 use tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
@@ -412,6 +413,9 @@ struct FirstPass {
     tokens: Vec<Token>,
     cases: Vec<Case>,
     eth: Vec<usize>,
+    /// Specks dropped from Vietnamese-model OCR (see [`ocr::is_dust`]): byte ranges with the
+    /// spaces after them, left out of the tokens so the words around them stay neighbours.
+    dust: Vec<(usize, usize)>,
     /// Per segment: its first token and its first candidate.
     segments: Vec<(usize, usize)>,
     /// One slot per token, with its candidate range relative to its segment's first candidate.
@@ -549,6 +553,10 @@ impl RestoreWorker<'_> {
         let accented = &restorer.accented;
         let channel = ocr_lang(options.input_kind)
             .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        // The Vietnamese model reads most marks right, so what it read is the document's usage,
+        // which the first pass's choices are not: they follow the n-gram model, whose Wikipedia
+        // `công chúng` outweighs a notarization law's `công chứng` read forty times.
+        let reads_accented = channel.is_some_and(|c| c.lang == OcrLang::Vie);
         tokenize_with(
             text,
             |c| c.is_alphabetic() || channel.is_some_and(|ch| ch.is_letter_symbol(c)),
@@ -559,8 +567,21 @@ impl RestoreWorker<'_> {
                     || syllable::canonical(&lower)
                         .is_some_and(|f| accented.contains_key(f.as_str()))
             },
+            channel.is_some(),
             &mut first.tokens,
         );
+        if reads_accented {
+            first.tokens.retain(|token| {
+                let dust =
+                    token.kind == TokenKind::Word && ocr::is_dust(text, token.start, token.end);
+                if dust {
+                    let after = &text[token.end..];
+                    let spaces = after.len() - after.trim_start_matches(' ').len();
+                    first.dust.push((token.start, token.end + spaces));
+                }
+                !dust
+            });
+        }
         find_stripped_eth(text, &first.tokens, &mut first.eth);
         observed_cases(text, &first.tokens, &mut first.cases);
         first.counts.resize(restorer.model.vocab_len(), 0);
@@ -579,7 +600,12 @@ impl RestoreWorker<'_> {
             self.decode_lattice(&lm, cases);
             for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
                 if slot.free && b - a >= 2 {
-                    first.counts[usize::from(id)] += 1;
+                    let token = &segment[slot.token as usize];
+                    let read = reads_accented
+                        .then(|| restorer.accented_id(&text[token.start..token.end]))
+                        .flatten()
+                        .filter(|read| self.cand_ids[a as usize..b as usize].contains(read));
+                    first.counts[usize::from(read.unwrap_or(id))] += 1;
                 }
             }
             first.segments.push((segment_start, first.cand_ids.len()));
@@ -688,6 +714,7 @@ impl RestoreWorker<'_> {
                 tokens,
                 first_token,
                 &first.eth,
+                &first.dust,
                 cases,
                 options,
                 &mut out.text,
@@ -696,7 +723,13 @@ impl RestoreWorker<'_> {
                 &lm,
             );
         }
-        out.text.push_str(&text[copied..]);
+        copy_without_dust(
+            text,
+            copied..text.len(),
+            &first.dust,
+            &mut out.text,
+            detailed.then_some(&mut details),
+        );
         // Offsets in characters. OCR repair changes lengths (`ciia` → `của`), so input and
         // output offsets are counted separately.
         let (mut in_chars, mut in_byte) = (0, 0);
@@ -832,6 +865,7 @@ impl RestoreWorker<'_> {
         tokens: &[Token],
         first_token: usize,
         eth: &[usize],
+        dust: &[(usize, usize)],
         cases: &[Case],
         options: &RestoreOptions,
         out: &mut String,
@@ -846,7 +880,7 @@ impl RestoreWorker<'_> {
             let id = self.ids[i];
             let input = &text[token.start..token.end];
             if id == UNK && eth.binary_search(&(first_token + i)).is_ok() {
-                out.push_str(&text[copied..token.start]);
+                copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
                 let at = out.len();
                 out.push(if input == "D" { 'Đ' } else { 'đ' });
                 copied = token.end;
@@ -865,7 +899,12 @@ impl RestoreWorker<'_> {
             if id == UNK || id == NUM {
                 continue;
             }
-            out.push_str(&text[copied..token.start]);
+            let gap = &text[copied..token.start];
+            if is_ocr_join(options.input_kind, gap, text, token) {
+                out.push(' ');
+            } else {
+                copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
+            }
             let at = out.len();
             write_cased(out, input, restorer.spelling(id, options.tone_style));
             copied = token.end;
@@ -1005,6 +1044,61 @@ impl RestoredToken {
     }
 }
 
+/// Copies `text[range]` to `out` without the specks of `dust` in it, each reported in `details`
+/// as a token restored to nothing.
+fn copy_without_dust(
+    text: &str,
+    range: std::ops::Range<usize>,
+    dust: &[(usize, usize)],
+    out: &mut String,
+    mut details: Option<&mut Vec<RestoredToken>>,
+) {
+    let mut from = range.start;
+    let first = dust.partition_point(|&(start, _)| start < range.start);
+    for &(start, end) in dust[first..]
+        .iter()
+        .take_while(|&&(start, _)| start < range.end)
+    {
+        out.push_str(&text[from..start]);
+        from = end;
+        if let Some(details) = details.as_deref_mut() {
+            let token = Token {
+                start,
+                end,
+                kind: TokenKind::Word,
+                starts_segment: false,
+            };
+            let input = &text[start..end];
+            details.push(RestoredToken::written(
+                token,
+                input,
+                out,
+                out.len(),
+                1.0,
+                Vec::new(),
+            ));
+        }
+    }
+    out.push_str(&text[from..range.end]);
+}
+
+/// Whether `gap`, all that separates `token` from the restored word before it, is a dot or a
+/// hyphen OCR put in place of a space between two lowercase words (`vơi.bộ`, `nước-ngoài`):
+/// written as a space. Lowercase syllables are hyphenated only in a few loanwords (`ô-dôn`), far
+/// rarer in directives than the specks Tesseract reads as dots and hyphens on a worn page.
+fn is_ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> bool {
+    matches!(kind, InputKind::OcrVie | InputKind::OcrEng)
+        && matches!(gap, "." | "-")
+        && text[..token.start - 1]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_lowercase)
+        && text[token.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase)
+}
+
 /// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with
 /// only indentation before it.
 fn is_list_marker(text: &str, token: &Token) -> bool {
@@ -1063,6 +1157,12 @@ fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
 }
 
 impl Restorer {
+    /// The vocabulary syllable `word` spells with its marks (any case or tone placement).
+    fn accented_id(&self, word: &str) -> Option<u16> {
+        let lower = word.to_lowercase();
+        syllable::canonical(&lower).and_then(|form| self.accented.get(form.as_str()).copied())
+    }
+
     fn spelling(&self, id: u16, style: ToneStyle) -> &str {
         match style {
             ToneStyle::Old => self

@@ -353,6 +353,26 @@ pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
     !in_heading && text[line_start..line_end].chars().any(char::is_lowercase)
 }
 
+/// Whether the word at `start..end` of Vietnamese-model OCR output is a speck read as a letter,
+/// which the repair drops: a chunk of its own (only punctuation beside it) made of marks with no
+/// letter under them (`ˆ`), or a lone `l` that is no list marker (`l)`). No Vietnamese word is
+/// either; on the rendered pages they are specks and rules (`quản ˆ lý`, `kháng nghị l quyết
+/// định`), and where an `l` stands for a `1` (`Khoản l`) dropping it is no worse than keeping it.
+pub fn is_dust(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let bare_marks = word
+        .chars()
+        .all(|c| c.is_alphabetic() && !strip_char(c).is_ascii_alphabetic());
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let lone = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    if word == "l" {
+        return lone(before) && lone(after);
+    }
+    let beside = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    bare_marks && beside(before) && beside(after)
+}
+
 /// Maps character offsets of restored text back to the input's, across the tokens whose length
 /// OCR repair changed (`ciia` → `của`); every other offset keeps its distance to them.
 #[derive(Debug, Default, Clone)]
