@@ -900,8 +900,8 @@ impl RestoreWorker<'_> {
                 continue;
             }
             let gap = &text[copied..token.start];
-            if is_ocr_join(options.input_kind, gap, text, token) {
-                out.push(' ');
+            if let Some(join) = ocr_join(options.input_kind, gap, text, token) {
+                out.push_str(join);
             } else {
                 copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
             }
@@ -1082,21 +1082,27 @@ fn copy_without_dust(
     out.push_str(&text[from..range.end]);
 }
 
-/// Whether `gap`, all that separates `token` from the restored word before it, is a dot or a
-/// hyphen OCR put in place of a space between two lowercase words (`vơi.bộ`, `nước-ngoài`):
-/// written as a space. Lowercase syllables are hyphenated only in a few loanwords (`ô-dôn`), far
-/// rarer in directives than the specks Tesseract reads as dots and hyphens on a worn page.
-fn is_ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> bool {
-    matches!(kind, InputKind::OcrVie | InputKind::OcrEng)
-        && matches!(gap, "." | "-")
-        && text[..token.start - 1]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_lowercase)
-        && text[token.start..]
-            .chars()
-            .next()
-            .is_some_and(char::is_lowercase)
+/// What to write for `gap`, all that separates `token` from the restored word before it, when it
+/// is a dot or a hyphen OCR put in place of a space after a lowercase word (`vơi.bộ`,
+/// `nước-ngoài`): a space between lowercase words, and after a dot before a capital (`vơi.Bộ Tư
+/// pháp`, `này.Luật`) the dot and a space, since it may end a sentence. Lowercase syllables are
+/// hyphenated only in a few loanwords (`ô-dôn`), far rarer in directives than the specks
+/// Tesseract reads as dots and hyphens on a worn page.
+fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'static str> {
+    let ocr = matches!(kind, InputKind::OcrVie | InputKind::OcrEng);
+    let after_lowercase = text[..token.start - gap.len()]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_lowercase);
+    if !ocr || !after_lowercase {
+        return None;
+    }
+    let next = text[token.start..].chars().next()?;
+    match gap {
+        "." | "-" if next.is_lowercase() => Some(" "),
+        "." if next.is_uppercase() => Some(". "),
+        _ => None,
+    }
 }
 
 /// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with

@@ -251,11 +251,27 @@ fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split)
         Some('-')
     } else if split.slashes && joins('/', char::is_lowercase) {
         Some('/')
-    } else if split.dots && joins('.', char::is_lowercase) {
+    } else if split.dots && dot_joins(core, is_syllable) {
         Some('.')
     } else {
         None
     }
+}
+
+/// Whether `core` is syllables joined by dots, the first lowercase and each other lowercase or
+/// capitalized (`vơi.bộ`, `vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the
+/// space lost), not a name or domain (`Ha.Noi`, `v.v`).
+fn dot_joins(core: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
+    let mut parts = core.split('.');
+    let lowercase = |p: &str| p.chars().all(char::is_lowercase);
+    let capitalized = |p: &str| {
+        let mut letters = p.chars();
+        letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
+    };
+    let syllable = |p: &str| !p.is_empty() && is_syllable(p);
+    parts.next().is_some_and(|p| syllable(p) && lowercase(p))
+        && parts.all(|p| syllable(p) && (lowercase(p) || capitalized(p)))
+        && core.contains('.')
 }
 
 #[cfg(test)]
@@ -372,12 +388,15 @@ mod tests {
 
     #[test]
     fn ocr_tokens_split_lowercase_syllables_joined_by_a_dot() {
-        let text = "vơi.bộ Ha.Noi v.v abcdef.vn";
+        let text = "vơi.bộ này.Luật Ha.Noi v.v abcdef.vn";
         let mut tokens = Vec::new();
-        let is_syllable = |w: &str| w.len() < 5 && w != "v";
+        let is_syllable = |w: &str| w.chars().count() < 5 && w != "v";
         tokenize_with(text, char::is_alphabetic, is_syllable, true, &mut tokens);
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
-        assert_eq!(words, ["vơi", "bộ", "Ha.Noi", "v.v", "abcdef.vn"]);
+        assert_eq!(
+            words,
+            ["vơi", "bộ", "này", "Luật", "Ha.Noi", "v.v", "abcdef.vn"]
+        );
         tokens.clear();
         tokenize_with(text, char::is_alphabetic, is_syllable, false, &mut tokens);
         assert_eq!(&text[tokens[0].start..tokens[0].end], "vơi.bộ");
