@@ -413,6 +413,8 @@ struct FirstPass {
     tokens: Vec<Token>,
     cases: Vec<Case>,
     eth: Vec<usize>,
+    /// OCR input: the letter of each list item (token index, letter), see [`ocr::list_letters`].
+    list_letters: Vec<(usize, char)>,
     /// Specks dropped from Vietnamese-model OCR (see [`ocr::is_dust`]): byte ranges with the
     /// spaces after them, left out of the tokens so the words around them stay neighbours.
     dust: Vec<(usize, usize)>,
@@ -583,6 +585,9 @@ impl RestoreWorker<'_> {
             });
         }
         find_stripped_eth(text, &first.tokens, &mut first.eth);
+        if let Some(channel) = channel {
+            ocr::list_letters(text, &first.tokens, channel, &mut first.list_letters);
+        }
         observed_cases(text, &first.tokens, &mut first.cases);
         first.counts.resize(restorer.model.vocab_len(), 0);
         let tokens = std::mem::take(&mut first.tokens);
@@ -714,6 +719,7 @@ impl RestoreWorker<'_> {
                 tokens,
                 first_token,
                 &first.eth,
+                &first.list_letters,
                 &first.dust,
                 cases,
                 options,
@@ -810,7 +816,10 @@ impl RestoreWorker<'_> {
             if let (Some(channel), TokenKind::Word) = (channel, token.kind) {
                 let start = self.cand_ids.len() as u32;
                 self.channel.resize(self.cand_ids.len(), 0);
-                let free = !is_kept_as_written(text, token);
+                // List letters are kept, or follow their list (`ocr::list_letters`): as words
+                // they would become syllables (`c)` → `e)`).
+                let free = !is_kept_as_written(text, token)
+                    && !ocr::is_list_letter(text, token.start, token.end);
                 if free {
                     let word = &text[token.start..token.end];
                     self.ocr.candidates(
@@ -865,6 +874,7 @@ impl RestoreWorker<'_> {
         tokens: &[Token],
         first_token: usize,
         eth: &[usize],
+        list_letters: &[(usize, char)],
         dust: &[(usize, usize)],
         cases: &[Case],
         options: &RestoreOptions,
@@ -879,10 +889,19 @@ impl RestoreWorker<'_> {
             let token = tokens[slot.token as usize];
             let id = self.ids[i];
             let input = &text[token.start..token.end];
-            if id == UNK && eth.binary_search(&(first_token + i)).is_ok() {
+            let letter = list_letters
+                .binary_search_by_key(&(first_token + i), |&(at, _)| at)
+                .map(|k| list_letters[k].1)
+                .ok()
+                .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'));
+            if let (UNK, Some(letter)) = (id, letter) {
                 copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
                 let at = out.len();
-                out.push(if input == "D" { 'Đ' } else { 'đ' });
+                if input.starts_with(char::is_uppercase) {
+                    out.extend(letter.to_uppercase());
+                } else {
+                    out.push(letter);
+                }
                 copied = token.end;
                 if let Some(details) = details.as_deref_mut() {
                     details.push(RestoredToken::written(
