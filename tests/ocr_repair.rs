@@ -78,6 +78,27 @@ fn detailed_offsets_follow_length_changes() {
     let text = "Ban ciia Pang, s6 24-CTr/TU";
     let restored = restorer().restore_detailed(text, &options(InputKind::OcrEng));
     assert_eq!(restored.text, "Ban của Đảng, số 24-CTr/TU");
+    assert_offsets_match(text, &restored);
+    assert!(restored.tokens.iter().any(|t| t.input == "ciia"));
+}
+
+#[test]
+fn detailed_offsets_cover_dropped_specks() {
+    let text = "quản ˆ lý nhà nước, kháng nghị l quyết định";
+    let restored = restorer().restore_detailed(text, &options(InputKind::OcrVie));
+    assert_eq!(restored.text, "quản lý nhà nước, kháng nghị quyết định");
+    assert_offsets_match(text, &restored);
+    let dropped: Vec<&str> = restored
+        .tokens
+        .iter()
+        .filter(|t| t.output.is_empty())
+        .map(|t| t.input.as_str())
+        .collect();
+    assert_eq!(dropped, ["ˆ ", "l "]);
+}
+
+/// Every detailed token's offsets point at its input and output text.
+fn assert_offsets_match(text: &str, restored: &vanban::restore::Restoration) {
     let input: Vec<char> = text.chars().collect();
     let output: Vec<char> = restored.text.chars().collect();
     for token in &restored.tokens {
@@ -87,7 +108,6 @@ fn detailed_offsets_follow_length_changes() {
             .collect();
         assert_eq!((i, o), (token.input.clone(), token.output.clone()));
     }
-    assert!(restored.tokens.iter().any(|t| t.input == "ciia"));
 }
 
 const CODES: &[&str] = &[

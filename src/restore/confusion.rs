@@ -26,7 +26,11 @@ const END_PREFIX: &str = "# end: ";
 static EMBEDDED: &str = include_str!("../../dictionaries/ocr-confusion.tsv");
 
 /// Default costs of pairs the table does not list (hand-set: unseen in the training pages).
-/// A letter read with another mark on the same base letter (`ầ → à`).
+/// A letter read with another mark on the same base letter (`ầ → à`): at least this, and at
+/// least what the channel's mark confusions seen once in the training pages typically cost
+/// (their median; see [`Channel::default_mark`]). An unseen confusion is no likelier than one seen
+/// once: at 300 the Vietnamese model's `chứng` read as itself cost more as `chung` (`u → ứ`,
+/// unseen) than as `chúng` (`ú → ứ`, seen once: 477).
 pub const DEFAULT_MARK: u32 = 300;
 /// A letter read as another letter.
 pub const DEFAULT_SUBSTITUTION: u32 = 1000;
@@ -86,6 +90,10 @@ pub struct Channel {
     rewrites: FxHashMap<u64, Vec<Rewrite>>,
     /// Non-letters the OCR writes for letters (`6`, `&`, `1`).
     symbols: Vec<char>,
+    /// Cost of a mark confusion the table does not list (see [`DEFAULT_MARK`]).
+    default_mark: u32,
+    /// Costs of the mark confusions seen once, while parsing.
+    seen_once: Vec<u32>,
 }
 
 impl Channel {
@@ -96,7 +104,7 @@ impl Channel {
         }
         match (truth, observed) {
             (t, o) if t == o => 0,
-            ([t], [o]) if strip_char(*t) == strip_char(*o) => DEFAULT_MARK,
+            ([t], [o]) if strip_char(*t) == strip_char(*o) => self.default_mark.max(DEFAULT_MARK),
             ([], _) | (_, []) => DEFAULT_GAP,
             _ => DEFAULT_SUBSTITUTION,
         }
@@ -148,6 +156,12 @@ impl Channel {
     }
 
     fn finish(&mut self) {
+        self.seen_once.sort_unstable();
+        self.default_mark = self
+            .seen_once
+            .get(self.seen_once.len() / 2)
+            .map_or(DEFAULT_MARK, |&median| median.max(DEFAULT_MARK));
+        self.seen_once = Vec::new();
         for list in self.rewrites.values_mut() {
             list.sort_by_key(|r| (r.cost, r.letters));
         }
@@ -207,7 +221,7 @@ impl ConfusionTable {
                 reason: reason.to_owned(),
             };
             let fields: Vec<&str> = line.split('\t').collect();
-            let [lang, truth, observed, cost, _count] = fields[..] else {
+            let [lang, truth, observed, cost, count] = fields[..] else {
                 return Err(bad("expected 5 tab-separated fields"));
             };
             let channel = match lang {
@@ -228,6 +242,11 @@ impl ConfusionTable {
             };
             let (truth, observed) = (unit(truth)?, unit(observed)?);
             let cost: u32 = cost.parse().map_err(|_| bad("cost is not an integer"))?;
+            if let ([t], [o], "1") = (&truth[..], &observed[..], count) {
+                if t != o && strip_char(*t) == strip_char(*o) {
+                    channel.seen_once.push(cost);
+                }
+            }
             channel.insert(&truth, &observed, cost);
             table.entries += 1;
         }
@@ -262,6 +281,25 @@ mod tests {
     }
 
     #[test]
+    fn unseen_mark_confusions_cost_what_ones_seen_once_do() {
+        let table = ConfusionTable::parse(EMBEDDED).expect("embedded table parses");
+        let vie = &table.vie;
+        // `u → ứ` is unseen on the training pages, `ú → ứ` seen once: reading `chứng` as
+        // `chung` must not be cheaper than as `chúng`.
+        assert!(!vie
+            .costs
+            .contains_key(&(pack_unit(&['u']), pack_unit(&['ứ']))));
+        assert!(vie.cost(&['u'], &['ứ']) >= vie.cost(&['ú'], &['ứ']));
+        let rows = format!(
+            "{MAGIC_LINE}\nvie\ta\tá\t500\t1\nvie\tă\tắ\t700\t1\nvie\tâ\tấ\t600\t1\n\
+             vie\to\tó\t100\t40\n# end: 4 entries\n"
+        );
+        let table = ConfusionTable::parse(&rows).unwrap();
+        assert_eq!(table.vie.cost(&['e'], &['é']), 600);
+        assert_eq!(table.eng.cost(&['e'], &['é']), DEFAULT_MARK);
+    }
+
+    #[test]
     fn rejects_bad_magic_truncation_and_bad_lines() {
         assert_eq!(
             ConfusionTable::parse("hello\n").unwrap_err(),
@@ -293,6 +331,10 @@ mod tests {
         let table = ConfusionTable::default();
         assert_eq!(table.eng.cost(&['a'], &['a']), 0);
         assert_eq!(table.eng.cost(&['ầ'], &['à']), DEFAULT_MARK);
+        assert_eq!(
+            table.eng.cost(&['ầ'], &['à']),
+            table.eng.default_mark.max(DEFAULT_MARK)
+        );
         assert_eq!(table.eng.cost(&['a'], &['q']), DEFAULT_SUBSTITUTION);
         assert_eq!(table.eng.cost(&[], &['q']), DEFAULT_GAP);
     }

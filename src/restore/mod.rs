@@ -21,6 +21,7 @@ use crate::parse::codes::{skeleton, CODES};
 use crate::parse::references::symbol_type;
 use crate::text::strip::strip_char;
 use crate::text::ToneStyle;
+use confusion::OcrLang;
 use decode::{local_cost, Decoder};
 use ocr::{ocr_lang, GarbleSigns, OcrWorker};
 use tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
@@ -421,6 +422,11 @@ struct FirstPass {
     tokens: Vec<Token>,
     cases: Vec<Case>,
     eth: Vec<usize>,
+    /// OCR input: the letter of each list item (token index, letter), see [`ocr::list_letters`].
+    list_letters: Vec<(usize, char)>,
+    /// Specks dropped from Vietnamese-model OCR (see [`ocr::is_dust`]): byte ranges with the
+    /// spaces after them, left out of the tokens so the words around them stay neighbours.
+    dust: Vec<(usize, usize)>,
     /// Per segment: its first token and its first candidate.
     segments: Vec<(usize, usize)>,
     /// One slot per token, with its candidate range relative to its segment's first candidate.
@@ -560,6 +566,10 @@ impl RestoreWorker<'_> {
         let accented = &restorer.accented;
         let channel = ocr_lang(options.input_kind)
             .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        // The Vietnamese model reads most marks right, so what it read is the document's usage,
+        // which the first pass's choices are not: they follow the n-gram model, whose Wikipedia
+        // `công chúng` outweighs a notarization law's `công chứng` read forty times.
+        let reads_accented = channel.is_some_and(|c| c.lang == OcrLang::Vie);
         tokenize_with(
             text,
             |c| c.is_alphabetic() || channel.is_some_and(|ch| ch.is_letter_symbol(c)),
@@ -570,9 +580,25 @@ impl RestoreWorker<'_> {
                     || syllable::canonical(&lower)
                         .is_some_and(|f| accented.contains_key(f.as_str()))
             },
+            channel.is_some(),
             &mut first.tokens,
         );
+        if reads_accented {
+            first.tokens.retain(|token| {
+                let dust =
+                    token.kind == TokenKind::Word && ocr::is_dust(text, token.start, token.end);
+                if dust {
+                    let after = &text[token.end..];
+                    let spaces = after.len() - after.trim_start_matches(' ').len();
+                    first.dust.push((token.start, token.end + spaces));
+                }
+                !dust
+            });
+        }
         find_stripped_eth(text, &first.tokens, &mut first.eth);
+        if let Some(channel) = channel {
+            ocr::list_letters(text, &first.tokens, channel, &mut first.list_letters);
+        }
         observed_cases(text, &first.tokens, &mut first.cases);
         first.counts.resize(restorer.model.vocab_len(), 0);
         let tokens = std::mem::take(&mut first.tokens);
@@ -596,7 +622,12 @@ impl RestoreWorker<'_> {
             self.decode_lattice(&lm, cases);
             for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
                 if slot.free && b - a >= 2 {
-                    first.counts[usize::from(id)] += 1;
+                    let token = &segment[slot.token as usize];
+                    let read = reads_accented
+                        .then(|| restorer.accented_id(&text[token.start..token.end]))
+                        .flatten()
+                        .filter(|read| self.cand_ids[a as usize..b as usize].contains(read));
+                    first.counts[usize::from(read.unwrap_or(id))] += 1;
                 }
             }
             first.segments.push((segment_start, first.cand_ids.len()));
@@ -699,6 +730,8 @@ impl RestoreWorker<'_> {
                 tokens,
                 first_token,
                 &first.eth,
+                &first.list_letters,
+                &first.dust,
                 cases,
                 options,
                 &mut out.text,
@@ -707,7 +740,13 @@ impl RestoreWorker<'_> {
                 &lm,
             );
         }
-        out.text.push_str(&text[copied..]);
+        copy_without_dust(
+            text,
+            copied..text.len(),
+            &first.dust,
+            &mut out.text,
+            detailed.then_some(&mut details),
+        );
         // Offsets in characters. OCR repair changes lengths (`ciia` → `của`), so input and
         // output offsets are counted separately.
         let (mut in_chars, mut in_byte) = (0, 0);
@@ -826,7 +865,10 @@ impl RestoreWorker<'_> {
             if let (Some(channel), TokenKind::Word) = (channel, token.kind) {
                 let start = self.cand_ids.len() as u32;
                 self.channel.resize(self.cand_ids.len(), 0);
-                let free = !is_kept_as_written(text, token);
+                // List letters are kept, or follow their list (`ocr::list_letters`): as words
+                // they would become syllables (`c)` → `e)`).
+                let free = !is_kept_as_written(text, token)
+                    && !ocr::is_list_letter(text, token.start, token.end);
                 if free {
                     let word = &text[token.start..token.end];
                     self.ocr.candidates(
@@ -881,6 +923,8 @@ impl RestoreWorker<'_> {
         tokens: &[Token],
         first_token: usize,
         eth: &[usize],
+        list_letters: &[(usize, char)],
+        dust: &[(usize, usize)],
         cases: &[Case],
         options: &RestoreOptions,
         out: &mut String,
@@ -894,10 +938,19 @@ impl RestoreWorker<'_> {
             let token = tokens[slot.token as usize];
             let id = self.ids[i];
             let input = &text[token.start..token.end];
-            if id == UNK && eth.binary_search(&(first_token + i)).is_ok() {
-                out.push_str(&text[copied..token.start]);
+            let letter = list_letters
+                .binary_search_by_key(&(first_token + i), |&(at, _)| at)
+                .map(|k| list_letters[k].1)
+                .ok()
+                .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'));
+            if let (UNK, Some(letter)) = (id, letter) {
+                copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
                 let at = out.len();
-                out.push(if input == "D" { 'Đ' } else { 'đ' });
+                if input.starts_with(char::is_uppercase) {
+                    out.extend(letter.to_uppercase());
+                } else {
+                    out.push(letter);
+                }
                 copied = token.end;
                 if let Some(details) = details.as_deref_mut() {
                     details.push(RestoredToken::written(
@@ -914,7 +967,12 @@ impl RestoreWorker<'_> {
             if id == UNK || id == NUM {
                 continue;
             }
-            out.push_str(&text[copied..token.start]);
+            let gap = &text[copied..token.start];
+            if let Some(join) = ocr_join(options.input_kind, gap, text, token) {
+                out.push_str(join);
+            } else {
+                copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
+            }
             let at = out.len();
             write_cased(out, input, restorer.spelling(id, options.tone_style));
             copied = token.end;
@@ -1054,6 +1112,67 @@ impl RestoredToken {
     }
 }
 
+/// Copies `text[range]` to `out` without the specks of `dust` in it, each reported in `details`
+/// as a token restored to nothing.
+fn copy_without_dust(
+    text: &str,
+    range: std::ops::Range<usize>,
+    dust: &[(usize, usize)],
+    out: &mut String,
+    mut details: Option<&mut Vec<RestoredToken>>,
+) {
+    let mut from = range.start;
+    let first = dust.partition_point(|&(start, _)| start < range.start);
+    for &(start, end) in dust[first..]
+        .iter()
+        .take_while(|&&(start, _)| start < range.end)
+    {
+        out.push_str(&text[from..start]);
+        from = end;
+        if let Some(details) = details.as_deref_mut() {
+            let token = Token {
+                start,
+                end,
+                kind: TokenKind::Word,
+                starts_segment: false,
+            };
+            let input = &text[start..end];
+            details.push(RestoredToken::written(
+                token,
+                input,
+                out,
+                out.len(),
+                1.0,
+                Vec::new(),
+            ));
+        }
+    }
+    out.push_str(&text[from..range.end]);
+}
+
+/// What to write for `gap`, all that separates `token` from the restored word before it, when it
+/// is a dot or a hyphen OCR put in place of a space after a lowercase word (`vơi.bộ`,
+/// `nước-ngoài`): a space between lowercase words, and after a dot before a capital (`vơi.Bộ Tư
+/// pháp`, `này.Luật`) the dot and a space, since it may end a sentence. Lowercase syllables are
+/// hyphenated only in a few loanwords (`ô-dôn`), far rarer in directives than the specks
+/// Tesseract reads as dots and hyphens on a worn page.
+fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'static str> {
+    let ocr = matches!(kind, InputKind::OcrVie | InputKind::OcrEng);
+    let after_lowercase = text[..token.start - gap.len()]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_lowercase);
+    if !ocr || !after_lowercase {
+        return None;
+    }
+    let next = text[token.start..].chars().next()?;
+    match gap {
+        "." | "-" if next.is_lowercase() => Some(" "),
+        "." if next.is_uppercase() => Some(". "),
+        _ => None,
+    }
+}
+
 /// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with
 /// only indentation before it.
 fn is_list_marker(text: &str, token: &Token) -> bool {
@@ -1112,6 +1231,12 @@ fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
 }
 
 impl Restorer {
+    /// The vocabulary syllable `word` spells with its marks (any case or tone placement).
+    fn accented_id(&self, word: &str) -> Option<u16> {
+        let lower = word.to_lowercase();
+        syllable::canonical(&lower).and_then(|form| self.accented.get(form.as_str()).copied())
+    }
+
     fn spelling(&self, id: u16, style: ToneStyle) -> &str {
         match style {
             ToneStyle::Old => self

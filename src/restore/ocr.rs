@@ -15,6 +15,7 @@ use crate::model::{syllable, FxHashMap};
 use crate::text::strip::strip_char;
 
 use super::confusion::{pack_unit, Channel, OcrLang, Rewrite};
+use super::tokenize::{Token, TokenKind};
 use super::{InputKind, Restorer};
 
 /// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
@@ -351,6 +352,73 @@ pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
                     .map(|w| w.trim_end_matches(not_letter)),
             ));
     !in_heading && text[line_start..line_end].chars().any(char::is_lowercase)
+}
+
+/// Whether the word at `start..end` of Vietnamese-model OCR output is a speck read as a letter,
+/// which the repair drops: a chunk of its own (only punctuation beside it) made of marks with no
+/// letter under them (`ˆ`), or a lone `l` that is no list marker (`l)`). No Vietnamese word is
+/// either; on the rendered pages they are specks and rules (`quản ˆ lý`, `kháng nghị l quyết
+/// định`), and where an `l` stands for a `1` (`Khoản l`) dropping it is no worse than keeping it.
+pub fn is_dust(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let bare_marks = word
+        .chars()
+        .all(|c| c.is_alphabetic() && !strip_char(c).is_ascii_alphabetic());
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let lone = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    if word == "l" {
+        return lone(before) && lone(after);
+    }
+    let beside = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    bare_marks && beside(before) && beside(after)
+}
+
+/// Letters of lettered list items in order (`a)`, `b)` … `đ)`, `e)`, `g)`): Vietnamese has no
+/// `f`, `j`, `w`, `z`, and lists skip the letters with marks but `đ`.
+const LIST_LETTERS: &str = "abcdđeghiklmnopqrstuvxy";
+
+/// Channel cost up to which a list letter is read as the one its list expects there (`e)` after
+/// `b)` is `c)`: 794 on the Vietnamese model; `đ)` after `c)` is `d)`: 283).
+const LIST_LETTER_BOUND: u32 = 800;
+
+/// Whether the word at `start..end` is the letter of a list item: one letter followed by `)`,
+/// with nothing but punctuation and spaces before it on its line (OCR adds specks: `.c)`, `- e)`).
+pub fn is_list_letter(text: &str, start: usize, end: usize) -> bool {
+    text[start..end].chars().count() == 1
+        && text[end..].starts_with(')')
+        && text[..start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|before| !before.chars().any(char::is_alphanumeric))
+}
+
+/// The letter to write for each list letter among `tokens` (token index, letter): the letter as
+/// read, or the one after the previous item's when the channel says the OCR could have read that
+/// as this (`a) b) e)` is `a) b) c)`). A list may start again at `a`.
+pub fn list_letters(text: &str, tokens: &[Token], channel: &Channel, out: &mut Vec<(usize, char)>) {
+    out.clear();
+    let mut previous: Option<char> = None;
+    for (i, token) in tokens.iter().enumerate() {
+        if token.kind != TokenKind::Word || !is_list_letter(text, token.start, token.end) {
+            continue;
+        }
+        let Some(read) = text[token.start..token.end].chars().next() else {
+            continue;
+        };
+        let read = read.to_lowercase().next().unwrap_or(read);
+        let expected = previous.and_then(|p| LIST_LETTERS.chars().skip_while(|&c| c != p).nth(1));
+        let letter = match expected {
+            Some(e)
+                if e != read && read != 'a' && channel.cost(&[e], &[read]) <= LIST_LETTER_BOUND =>
+            {
+                e
+            }
+            _ => read,
+        };
+        out.push((i, letter));
+        previous = Some(letter);
+    }
 }
 
 /// Maps character offsets of restored text back to the input's, across the tokens whose length

@@ -55,7 +55,11 @@ pub fn ends_segment(line: &str) -> bool {
 /// whether a hyphenated letter run is split into words (`Rịa-Vũng`) or kept whole as a code
 /// (`KH-BTGTW`).
 pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<Token>) {
-    scan(text, char::is_alphabetic, &is_syllable, false, out);
+    let split = Split {
+        slashes: false,
+        dots: false,
+    };
+    scan(text, char::is_alphabetic, &is_syllable, split, out);
 }
 
 /// [`tokenize`] as the decoder needs it: `is_letter` also admits characters OCR writes for
@@ -64,20 +68,36 @@ pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<To
 /// `cổng/trang thông tin`) while codes stay whole (`KH/TU`). The model was counted with such runs
 /// whole, as `<unk>`; they are rare in its corpora, and split they restore from the contexts of
 /// their words.
+///
+/// With `ocr`, lowercase syllables joined by a dot are split too (`vơi.bộ`, `địa.phương`): the
+/// Vietnamese model reads a speck between two words as a dot and drops the space; text never
+/// writes two lowercase syllables that way (`v.v.` and domain names are no syllables).
 pub fn tokenize_with(
     text: &str,
     is_letter: impl Fn(char) -> bool,
     is_syllable: impl Fn(&str) -> bool,
+    ocr: bool,
     out: &mut Vec<Token>,
 ) {
-    scan(text, is_letter, &is_syllable, true, out);
+    let split = Split {
+        slashes: true,
+        dots: ocr,
+    };
+    scan(text, is_letter, &is_syllable, split, out);
+}
+
+/// Which characters between lowercase syllables make them separate words (hyphens always do).
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    slashes: bool,
+    dots: bool,
 }
 
 fn scan(
     text: &str,
     is_letter: impl Fn(char) -> bool,
     is_syllable: &impl Fn(&str) -> bool,
-    split_slashes: bool,
+    split: Split,
     out: &mut Vec<Token>,
 ) {
     let mut boundary = true;
@@ -97,7 +117,7 @@ fn scan(
                     line_start,
                     &is_letter,
                     is_syllable,
-                    split_slashes,
+                    split,
                     out,
                 );
                 newlines = 0;
@@ -126,7 +146,7 @@ fn chunk(
     line_start: bool,
     is_letter: &impl Fn(char) -> bool,
     is_syllable: &impl Fn(&str) -> bool,
-    split_slashes: bool,
+    split: Split,
     out: &mut Vec<Token>,
 ) -> bool {
     let start = range.start;
@@ -158,7 +178,7 @@ fn chunk(
     } else if core.chars().any(|c| c.is_ascii_digit()) {
         // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
         push(0, core.len(), TokenKind::Number, &mut boundary);
-    } else if let Some(separator) = word_separator(core, is_syllable, split_slashes) {
+    } else if let Some(separator) = word_separator(core, is_syllable, split) {
         let mut from = 0;
         for part in core.split(separator) {
             push(from, from + part.len(), TokenKind::Word, &mut boundary);
@@ -220,20 +240,38 @@ pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
 }
 
 /// The character joining the words of `core`, when it is a run of syllables: a hyphen
-/// (`Rịa-Vũng`, any case) or, if `slashes`, a slash between lowercase ones (`tháng/lần`; capitals
-/// make a code: `KH/TU`).
-fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, slashes: bool) -> Option<char> {
+/// (`Rịa-Vũng`, any case) or, as `split` allows, a slash or a dot between lowercase ones
+/// (`tháng/lần`, `vơi.bộ`; capitals make a code: `KH/TU`).
+fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split) -> Option<char> {
     let joins = |separator: char, is_letter: fn(char) -> bool| {
         core.split(separator)
             .all(|p| !p.is_empty() && p.chars().all(is_letter) && is_syllable(p))
     };
     if joins('-', char::is_alphabetic) {
         Some('-')
-    } else if slashes && joins('/', char::is_lowercase) {
+    } else if split.slashes && joins('/', char::is_lowercase) {
         Some('/')
+    } else if split.dots && dot_joins(core, is_syllable) {
+        Some('.')
     } else {
         None
     }
+}
+
+/// Whether `core` is syllables joined by dots, the first lowercase and each other lowercase or
+/// capitalized (`vơi.bộ`, `vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the
+/// space lost), not a name or domain (`Ha.Noi`, `v.v`).
+fn dot_joins(core: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
+    let mut parts = core.split('.');
+    let lowercase = |p: &str| p.chars().all(char::is_lowercase);
+    let capitalized = |p: &str| {
+        let mut letters = p.chars();
+        letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
+    };
+    let syllable = |p: &str| !p.is_empty() && is_syllable(p);
+    parts.next().is_some_and(|p| syllable(p) && lowercase(p))
+        && parts.all(|p| syllable(p) && (lowercase(p) || capitalized(p)))
+        && core.contains('.')
 }
 
 #[cfg(test)]
@@ -249,7 +287,7 @@ mod tests {
         let mut tokens = Vec::new();
         let is_syllable = |w: &str| w.len() < 5;
         if decoder {
-            tokenize_with(text, char::is_alphabetic, is_syllable, &mut tokens);
+            tokenize_with(text, char::is_alphabetic, is_syllable, false, &mut tokens);
         } else {
             tokenize(text, is_syllable, &mut tokens);
         }
@@ -346,6 +384,22 @@ mod tests {
             render("KE HOACH\ntang cuong"),
             ["|KE:Word", "HOACH:Word", "tang:Word", "cuong:Word"]
         );
+    }
+
+    #[test]
+    fn ocr_tokens_split_lowercase_syllables_joined_by_a_dot() {
+        let text = "vơi.bộ này.Luật Ha.Noi v.v abcdef.vn";
+        let mut tokens = Vec::new();
+        let is_syllable = |w: &str| w.chars().count() < 5 && w != "v";
+        tokenize_with(text, char::is_alphabetic, is_syllable, true, &mut tokens);
+        let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(
+            words,
+            ["vơi", "bộ", "này", "Luật", "Ha.Noi", "v.v", "abcdef.vn"]
+        );
+        tokens.clear();
+        tokenize_with(text, char::is_alphabetic, is_syllable, false, &mut tokens);
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "vơi.bộ");
     }
 
     #[test]
