@@ -938,12 +938,15 @@ impl RestoreWorker<'_> {
             let token = tokens[slot.token as usize];
             let id = self.ids[i];
             let input = &text[token.start..token.end];
-            let letter = list_letters
-                .binary_search_by_key(&(first_token + i), |&(at, _)| at)
-                .map(|k| list_letters[k].1)
-                .ok()
-                .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'));
-            if let (UNK, Some(letter)) = (id, letter) {
+            // Only a word left as written can be a list letter or a stripped `đ`.
+            let letter = (id == UNK).then(|| {
+                list_letters
+                    .binary_search_by_key(&(first_token + i), |&(at, _)| at)
+                    .map(|k| list_letters[k].1)
+                    .ok()
+                    .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'))
+            });
+            if let Some(Some(letter)) = letter {
                 copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
                 let at = out.len();
                 if input.starts_with(char::is_uppercase) {
@@ -1157,12 +1160,14 @@ fn copy_without_dust(
 /// hyphenated only in a few loanwords (`ô-dôn`), far rarer in directives than the specks
 /// Tesseract reads as dots and hyphens on a worn page.
 fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'static str> {
-    let ocr = matches!(kind, InputKind::OcrVie | InputKind::OcrEng);
+    if !matches!(kind, InputKind::OcrVie | InputKind::OcrEng) {
+        return None;
+    }
     let after_lowercase = text[..token.start - gap.len()]
         .chars()
         .next_back()
         .is_some_and(char::is_lowercase);
-    if !ocr || !after_lowercase {
+    if !after_lowercase {
         return None;
     }
     let next = text[token.start..].chars().next()?;
