@@ -97,6 +97,16 @@ fn detailed_offsets_cover_dropped_specks() {
     assert_eq!(dropped, ["ˆ ", "l "]);
 }
 
+/// Blocks after the first were given output offsets counted in input characters, so past the
+/// first 16 kB of OCR input every repaired word's output offsets were off.
+#[test]
+fn detailed_offsets_follow_length_changes_across_blocks() {
+    let text = SEED002_OCR.repeat(vanban::restore::BLOCK_BYTES / SEED002_OCR.len() + 2);
+    let restored = restorer().restore_detailed(&text, &options(InputKind::OcrEng));
+    assert_ne!(restored.text.chars().count(), text.chars().count());
+    assert_offsets_match(&text, &restored);
+}
+
 /// Every detailed token's offsets point at its input and output text.
 fn assert_offsets_match(text: &str, restored: &vanban::restore::Restoration) {
     let input: Vec<char> = text.chars().collect();

@@ -256,17 +256,19 @@ impl Restorer {
             input_kind: Some(options.input_kind),
             ..Restoration::default()
         };
-        let mut offset = 0;
+        // OCR repair changes lengths (`ciia` → `của`): input and output offsets move apart.
+        let (mut input_offset, mut output_offset) = (0, 0);
         for (part, block) in parts.into_iter().zip(&blocks) {
             out.text.push_str(&part.text);
             out.tokens.extend(part.tokens.into_iter().map(|mut t| {
-                t.input_start += offset;
-                t.input_end += offset;
-                t.output_start += offset;
-                t.output_end += offset;
+                t.input_start += input_offset;
+                t.input_end += input_offset;
+                t.output_start += output_offset;
+                t.output_end += output_offset;
                 t
             }));
-            offset += block.chars().count();
+            input_offset += block.chars().count();
+            output_offset += part.text.chars().count();
         }
         out
     }
