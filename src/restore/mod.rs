@@ -245,12 +245,25 @@ impl Restorer {
     /// number of threads because blocks end only where segments end, and the document's
     /// [`TopicBias`] sums the choices of all blocks (of each window of [`WINDOW_BLOCKS`]).
     pub fn restore_text(&self, text: &str, options: &RestoreOptions) -> String {
-        let (_, _, parts) = self.restore_blocks(text, options, false);
-        parts.into_iter().map(|part| part.text).collect()
+        settle(text, options, |text, options| {
+            let (options, _, parts) = self.restore_blocks(text, options, false);
+            Restoration {
+                text: parts.into_iter().map(|part| part.text).collect(),
+                tokens: Vec::new(),
+                input_kind: Some(options.input_kind),
+            }
+        })
+        .text
     }
 
     /// Like [`Self::restore_text`], with per-token detail (offsets in characters).
     pub fn restore_detailed(&self, text: &str, options: &RestoreOptions) -> Restoration {
+        settle(text, options, |text, options| {
+            self.restore_detailed_once(text, options)
+        })
+    }
+
+    fn restore_detailed_once(&self, text: &str, options: &RestoreOptions) -> Restoration {
         let (options, blocks, parts) = self.restore_blocks(text, options, true);
         let mut out = Restoration {
             input_kind: Some(options.input_kind),
@@ -344,6 +357,63 @@ impl Restorer {
         }
         TopicBias { cost }
     }
+}
+
+/// Restorations of [`settle`] at most. Each one that changes anything accents at least one more
+/// word, so the rounds end by themselves; this bounds the time on a pathological text.
+const SETTLE_ROUNDS: usize = 8;
+
+/// Restores `text` with `once`; when the kind is left to the restorer and the output still
+/// reads as stripped text, restores the output again until it stays as it is, so restoring
+/// restored text changes nothing. Why another round can differ: it keeps the words the first
+/// accented and decides the others again between fixed neighbours, with the document's usage
+/// counted from those fixed choices, and a beam can find a path the first round pruned
+/// (`uy uy, uy-KE, uy uy quan`: `uy-KE` the first time, `ủy-KE` the second). Real text reads
+/// as accented after one round, which is left as it is, so this costs it nothing. The rounds
+/// after the first change marks only, one character for one, so a token keeps its offsets and
+/// the first round's input: the report says what the text was and what it finally became.
+fn settle(
+    text: &str,
+    options: &RestoreOptions,
+    mut once: impl FnMut(&str, &RestoreOptions) -> Restoration,
+) -> Restoration {
+    let mut out = once(text, options);
+    if options.input_kind != InputKind::Auto || out.input_kind != Some(InputKind::Stripped) {
+        return out;
+    }
+    for _ in 1..SETTLE_ROUNDS {
+        // Mostly accented text never reads as stripped; the share is cheaper than the OCR signs.
+        if mostly_accented(&out.text)
+            || resolve_kind(InputKind::Auto, &out.text) != InputKind::Stripped
+        {
+            break;
+        }
+        let again = once(&out.text, options);
+        if again.text == out.text {
+            break;
+        }
+        out.text = again.text;
+        out.tokens = merge_rounds(std::mem::take(&mut out.tokens), again.tokens);
+    }
+    out
+}
+
+/// The tokens of two rounds of restoration, by position: a token the later round reports takes
+/// its output and confidence from it and its input from the earlier round.
+fn merge_rounds(earlier: Vec<RestoredToken>, later: Vec<RestoredToken>) -> Vec<RestoredToken> {
+    let mut merged = Vec::with_capacity(earlier.len() + later.len());
+    let mut earlier = earlier.into_iter().peekable();
+    for mut token in later {
+        while let Some(before) = earlier.next_if(|t| t.input_start < token.input_start) {
+            merged.push(before);
+        }
+        if let Some(same) = earlier.next_if(|t| t.input_start == token.input_start) {
+            token.input = same.input;
+        }
+        merged.push(token);
+    }
+    merged.extend(earlier);
+    merged
 }
 
 /// Whether the document's bias could change the first pass's choice at position `i` of a
@@ -458,15 +528,7 @@ pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
     if signs.looks_like_eng_ocr() {
         return InputKind::OcrEng;
     }
-    let (mut words, mut accented) = (0usize, 0usize);
-    for word in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
-        words += 1;
-        accented += usize::from(!word.is_ascii());
-    }
-    if words > 0 && accented as f64 >= ACCENTED_SHARE * words as f64 {
+    if mostly_accented(text) {
         if signs.looks_like_vie_ocr() {
             InputKind::OcrVie
         } else {
@@ -474,6 +536,27 @@ pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
         }
     } else {
         InputKind::Stripped
+    }
+}
+
+/// Whether at least [`ACCENTED_SHARE`] of the words of `text` have a non-ASCII letter.
+fn mostly_accented(text: &str) -> bool {
+    let (mut words, mut accented) = (0usize, 0usize);
+    for word in text.split(|c| !is_letter(c)).filter(|w| !w.is_empty()) {
+        words += 1;
+        accented += usize::from(!word.is_ascii());
+    }
+    words > 0 && accented as f64 >= ACCENTED_SHARE * words as f64
+}
+
+/// `char::is_alphabetic`, without its table search for Vietnamese letters: in the Latin blocks
+/// every character but `×` and `÷` is a letter, and restored text is a fifth such characters.
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '×' | '÷' => false,
+        '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => true,
+        c => !c.is_ascii() && c.is_alphabetic(),
     }
 }
 
@@ -546,13 +629,15 @@ impl RestoreWorker<'_> {
 
     /// Restores `text`, reporting tokens that changed or that the decoder was unsure about.
     pub fn restore(&mut self, text: &str, options: &RestoreOptions) -> Restoration {
-        let options = &RestoreOptions {
-            input_kind: resolve_kind(options.input_kind, text),
-            ..*options
-        };
-        let first = self.first_pass(text, options);
-        let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
-        self.second_pass(text, options, &first, &bias, true)
+        settle(text, options, |text, options| {
+            let options = &RestoreOptions {
+                input_kind: resolve_kind(options.input_kind, text),
+                ..*options
+            };
+            let first = self.first_pass(text, options);
+            let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
+            self.second_pass(text, options, &first, &bias, true)
+        })
     }
 
     /// Tokenizes `text`, builds the lattice of each segment, decodes it as the model alone sees
@@ -1277,6 +1362,21 @@ fn write_cased(out: &mut String, input: &str, form: &str) {
             out.extend(c.to_uppercase());
         } else {
             out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn is_letter_agrees_with_is_alphabetic_on_every_char() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(
+                super::is_letter(c),
+                c.is_alphabetic(),
+                "U+{:04X}",
+                u32::from(c)
+            );
         }
     }
 }
