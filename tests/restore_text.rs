@@ -286,7 +286,8 @@ fn text_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    // Random seeds: a failure is saved under `proptest-regressions/` and run first from then on.
+    // Random seeds: a failure is saved in `restore_text.proptest-regressions` beside this file and
+    // run first from then on.
     #![proptest_config(ProptestConfig {
         cases: 1000,
         ..ProptestConfig::default()
