@@ -148,7 +148,11 @@ const RHYMES: &[&str] = &[
 ];
 
 fn is_rhyme(rhyme: &str) -> bool {
-    RHYMES.contains(&rhyme)
+    // A set: checking every accented word of a text (`GarbleSigns`) scanned the list each time.
+    static SET: std::sync::OnceLock<crate::model::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| RHYMES.iter().copied().collect())
+        .contains(rhyme)
 }
 
 fn rhyme_fits_onset(onset: &str, rhyme: &str) -> bool {

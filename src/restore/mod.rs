@@ -551,7 +551,7 @@ fn mostly_accented(text: &str) -> bool {
 
 /// `char::is_alphabetic`, without its table search for Vietnamese letters: in the Latin blocks
 /// every character but `×` and `÷` is a letter, and restored text is a fifth such characters.
-fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' => true,
         '×' | '÷' => false,

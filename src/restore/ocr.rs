@@ -16,7 +16,7 @@ use crate::text::strip::strip_char;
 
 use super::confusion::{pack_unit, Channel, OcrLang, Rewrite};
 use super::tokenize::{Token, TokenKind};
-use super::{InputKind, Restorer};
+use super::{is_letter, InputKind, Restorer};
 
 /// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
 /// searched.
@@ -473,16 +473,16 @@ impl GarbleSigns {
     pub fn measure(text: &str) -> GarbleSigns {
         let mut signs = GarbleSigns::default();
         for chunk in text.split_whitespace() {
-            let word = chunk.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+            let word = chunk.trim_matches(|c: char| !is_letter(c) && !c.is_numeric() && c != '&');
             // Latin-script words only: other scripts say nothing about Vietnamese OCR.
             let latin = word.chars().all(|c| {
                 c.is_ascii_alphanumeric() || c == '&' || strip_char(c).is_ascii_alphabetic()
             });
-            if !latin || !word.chars().any(char::is_alphabetic) || word.chars().count() > 10 {
+            if !latin || !word.chars().any(is_letter) || word.chars().count() > 10 {
                 continue;
             }
             signs.words += 1;
-            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            let letters = word.chars().filter(|&c| is_letter(c)).count();
             let odd = word
                 .chars()
                 .filter(|&c| c.is_ascii_digit() || c == '&')
@@ -495,7 +495,7 @@ impl GarbleSigns {
             }
             if !word.is_ascii() {
                 signs.accented += 1;
-                if word.chars().all(char::is_alphabetic) && syllable::canonical(&lower).is_none() {
+                if word.chars().all(is_letter) && syllable::canonical(&lower).is_none() {
                     signs.invalid_accented += 1;
                 }
             }
