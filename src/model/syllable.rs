@@ -117,10 +117,21 @@ pub fn place_tone(base: &str, tone: u8, style: ToneStyle) -> String {
 /// The form the model stores: lowercase, tone placed in the new style. `None` when `word` is not a
 /// Vietnamese syllable.
 pub fn canonical(word: &str) -> Option<String> {
-    let lower = word.to_lowercase();
-    let (base, tone) = split_tone(&lower)?;
-    let form = place_tone(&base, tone, ToneStyle::New);
-    (is_valid(&base, tone) || PLACE_NAME_SYLLABLES.contains(&form.as_str())).then_some(form)
+    let (base, tone) = checked_split(&word.to_lowercase())?;
+    Some(place_tone(&base, tone, ToneStyle::New))
+}
+
+/// Whether a lowercase word is a Vietnamese syllable: [`canonical`] without building the form.
+pub fn is_syllable(lower: &str) -> bool {
+    checked_split(lower).is_some()
+}
+
+/// The toneless letters and tone of a lowercase syllable; `None` for a word that is none.
+fn checked_split(lower: &str) -> Option<(String, u8)> {
+    let (base, tone) = split_tone(lower)?;
+    let valid = is_valid(&base, tone)
+        || PLACE_NAME_SYLLABLES.contains(&place_tone(&base, tone, ToneStyle::New).as_str());
+    valid.then_some((base, tone))
 }
 
 /// Syllables of province names spelled outside the orthographic rules (`k` before a back vowel,

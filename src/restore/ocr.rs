@@ -495,7 +495,7 @@ impl GarbleSigns {
             }
             if !word.is_ascii() {
                 signs.accented += 1;
-                if word.chars().all(is_letter) && syllable::canonical(&lower).is_none() {
+                if word.chars().all(is_letter) && !syllable::is_syllable(&lower) {
                     signs.invalid_accented += 1;
                 }
             }
