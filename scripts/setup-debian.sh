@@ -29,6 +29,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: cargo not found; install a Rust toolchain (1.85 or newer, e.g. with rustup) and rerun" >&2
+  echo "setup: cargo not found; install a Rust toolchain (1.88 or newer, e.g. with rustup) and rerun" >&2
   exit 2
 fi
