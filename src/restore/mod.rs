@@ -230,8 +230,6 @@ impl Restorer {
             decoder: Decoder::default(),
             ocr: OcrWorker::default(),
             affected: Vec::new(),
-            document_costs: Vec::new(),
-            in_context: Vec::new(),
         }
     }
 
@@ -310,7 +308,7 @@ impl Restorer {
                     |worker, block| worker.first_pass(block, &options),
                 )
                 .collect();
-            let bias = self.topic_bias(&first);
+            let bias = self.topic_bias(first.iter().map(|pass| &pass.counts));
             parts.par_extend(window.par_iter().zip(&first).map_init(
                 || self.new_worker(),
                 |worker, (block, first)| {
@@ -322,15 +320,11 @@ impl Restorer {
     }
 
     /// The document-level bias from the first pass's choice counts (see [`TopicBias`]).
-    fn topic_bias(&self, passes: &[FirstPass]) -> TopicBias {
+    fn topic_bias<'c>(&self, counts: impl Iterator<Item = &'c Vec<u32>>) -> TopicBias {
         let mut total = vec![0u32; self.model.vocab_len()];
-        let mut context = FxHashMap::default();
-        for pass in passes {
-            for (sum, &count) in total.iter_mut().zip(&pass.counts) {
+        for block in counts {
+            for (sum, &count) in total.iter_mut().zip(block) {
                 *sum += count;
-            }
-            for &pair in &pass.pairs {
-                *context.entry(pair).or_insert(0u32) += 1;
             }
         }
         let mut cost = vec![0u32; total.len()];
@@ -361,7 +355,7 @@ impl Restorer {
         if !any {
             cost.clear();
         }
-        TopicBias { cost, context }
+        TopicBias { cost }
     }
 }
 
@@ -429,7 +423,7 @@ fn merge_rounds(earlier: Vec<RestoredToken>, later: Vec<RestoredToken>) -> Vec<R
 /// a slack for what it misses.
 fn bias_may_change(
     lm: &crate::model::LmView<'_>,
-    document_costs: &[u32],
+    bias: &TopicBias,
     previous: &[u16],
     candidates: &[u16],
     margins: &[u16],
@@ -437,30 +431,22 @@ fn bias_may_change(
     i: usize,
 ) -> bool {
     let chosen = previous[i];
-    let chosen_bias = candidates
-        .iter()
-        .position(|&c| c == chosen)
-        .map_or(0, |k| document_costs[k]);
+    let chosen_bias = bias.of(chosen);
     if chosen_bias == 0 {
         return false;
     }
     let limit = chosen_bias + TOPIC_RECHECK_SLACK;
     let mut kept = None;
-    candidates
-        .iter()
-        .zip(margins)
-        .zip(document_costs)
-        .any(|((&c, &margin), &other)| {
-            other < chosen_bias
-                && u32::from(margin) + other < limit
-                && local_cost(lm, previous, cases, i, c) + other
-                    < *kept
-                        .get_or_insert_with(|| local_cost(lm, previous, cases, i, chosen) + limit)
-        })
+    candidates.iter().zip(margins).any(|(&c, &margin)| {
+        let other = bias.of(c);
+        other < chosen_bias
+            && u32::from(margin) + other < limit
+            && local_cost(lm, previous, cases, i, c) + other
+                < *kept.get_or_insert_with(|| local_cost(lm, previous, cases, i, chosen) + limit)
+    })
 }
 
-/// Document-level adaptation, a unigram cache (and, where it decides, a bigram one: see
-/// [`TopicBias::costs_in_context`]): a document about notarization writes `cong chung`
+/// Document-level adaptation, a unigram cache: a document about notarization writes `cong chung`
 /// for `công chứng` hundreds of times, most of them in contexts the trigram model gets right;
 /// where it cannot tell (`thủ tục cong chung`), the document's own usage should decide, not
 /// Wikipedia's `công chúng`. The first pass counts the words chosen for each stripped form; the
@@ -472,99 +458,16 @@ fn bias_may_change(
 struct TopicBias {
     /// Per candidate id; empty when the document gives no candidate a noticeable cost.
     cost: Vec<u32>,
-    /// How often the first pass chose each word after each other (key [`context_key`]).
-    context: FxHashMap<u32, u32>,
 }
 
 impl TopicBias {
     fn is_empty(&self) -> bool {
-        self.cost.is_empty() && self.context.is_empty()
+        self.cost.is_empty()
     }
 
     fn of(&self, id: u16) -> u32 {
         self.cost.get(usize::from(id)).copied().unwrap_or(0)
     }
-
-    /// The document's cost of each of `candidates` at position `i` of a segment in the context of
-    /// the word before, into `out`, when the document says something there: it chose among them
-    /// after that word often enough, and mostly not what the first pass chose here (`công chung`
-    /// in a law on notarization is `công chứng` nearly every time, while the same form after
-    /// other words is `chung` and `chúng` as well). Its choices there weigh against the model's
-    /// bigram shares, on top of its choices anywhere ([`Self::of`]). Only where a candidate came
-    /// close in the first pass (`margins`): elsewhere the context could not change the choice,
-    /// and looking it up costs time. On vlc-dev this takes 99.103 to 99.146 % (`chứng` read as
-    /// `chúng` 148 → 77 times) for 4.5 % more instructions.
-    fn costs_in_context(
-        &self,
-        lm: &crate::model::LmView<'_>,
-        previous: &[u16],
-        candidates: &[u16],
-        margins: &[u16],
-        i: usize,
-        out: &mut [u32],
-    ) -> bool {
-        let Some(&before) = i.checked_sub(1).and_then(|j| previous.get(j)) else {
-            return false;
-        };
-        let mut weights = [0f64; CONTEXT_MAX_CANDIDATES];
-        if self.context.is_empty()
-            || !is_word_id(before)
-            || !(2..=CONTEXT_MAX_CANDIDATES).contains(&candidates.len())
-            || !candidates
-                .iter()
-                .zip(margins)
-                .any(|(&c, &margin)| c != previous[i] && u32::from(margin) < TOPIC_RECHECK_SLACK)
-        {
-            return false;
-        }
-        let mut seen = 0;
-        for (count, &c) in out.iter_mut().zip(candidates) {
-            *count = self
-                .context
-                .get(&context_key(before, c))
-                .copied()
-                .unwrap_or(0);
-            seen += *count;
-        }
-        let chosen = candidates.iter().position(|&c| c == previous[i]);
-        if seen < CONTEXT_MIN_SEEN || chosen.is_some_and(|k| out[k] * 2 >= seen) {
-            return false;
-        }
-        for (weight, &c) in weights.iter_mut().zip(candidates) {
-            let cost = f64::from(lm.bigram_or_backoff(before, c).cost);
-            *weight = (-cost / crate::model::format::COST_SCALE).exp();
-        }
-        let total: f64 = weights.iter().sum();
-        let mut least = f64::INFINITY;
-        for (weight, &count) in weights.iter_mut().zip(out.iter()) {
-            let prior = *weight / total;
-            let cached = (f64::from(count) + TOPIC_PRIOR * prior) / (f64::from(seen) + TOPIC_PRIOR);
-            *weight = -((1.0 - TOPIC_WEIGHT) + TOPIC_WEIGHT * cached / prior).ln();
-            least = least.min(*weight);
-        }
-        for ((cost, &shift), &c) in out.iter_mut().zip(&weights).zip(candidates) {
-            let shift = ((shift - least) * crate::model::format::COST_SCALE).round() as u32;
-            *cost = self.of(c) + if shift >= TOPIC_MIN_SHIFT { shift } else { 0 };
-        }
-        let floor = out.iter().copied().min().unwrap_or(0);
-        out.iter_mut().for_each(|cost| *cost -= floor);
-        true
-    }
-}
-
-/// Choices after a word, among a form's candidates, needed before they decide there.
-const CONTEXT_MIN_SEEN: u32 = 3;
-/// Positions with more candidates than this are left to the document's choices anywhere.
-const CONTEXT_MAX_CANDIDATES: usize = 32;
-
-/// Key of a word chosen after another in [`TopicBias::context`].
-fn context_key(before: u16, chosen: u16) -> u32 {
-    u32::from(before) << 16 | u32::from(chosen)
-}
-
-/// Whether a model id is a word, not `<s>`, `<unk>` or a number.
-fn is_word_id(id: u16) -> bool {
-    usize::from(id) >= crate::model::format::SPECIALS.len()
 }
 
 /// Interpolation weight of the document's own choices. On vlc-dev 0.3 / 0.5 / 0.7 / 0.85 give
@@ -610,8 +513,6 @@ struct FirstPass {
     margins: Vec<u16>,
     /// How often each candidate id was chosen where there was a choice.
     counts: Vec<u32>,
-    /// Each such choice after a word, as [`context_key`].
-    pairs: Vec<u32>,
 }
 
 /// Share of words with a non-ASCII letter above which text counts as accented: accented
@@ -716,17 +617,13 @@ pub struct RestoreWorker<'a> {
     ocr: OcrWorker,
     /// Positions of the segment where the document's bias may change the first pass's choice.
     affected: Vec<usize>,
-    /// The document's cost of each candidate of the segment where its context decides (see
-    /// [`TopicBias::costs_in_context`]), per slot in `in_context`.
-    document_costs: Vec<u32>,
-    in_context: Vec<bool>,
 }
 
 impl RestoreWorker<'_> {
     /// Restores `text` into `out` (appended).
     pub fn restore_into(&mut self, text: &str, options: &RestoreOptions, out: &mut String) {
         let first = self.first_pass(text, options);
-        let bias = self.restorer.topic_bias(std::slice::from_ref(&first));
+        let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
         out.push_str(&self.second_pass(text, options, &first, &bias, false).text);
     }
 
@@ -738,7 +635,7 @@ impl RestoreWorker<'_> {
                 ..*options
             };
             let first = self.first_pass(text, options);
-            let bias = self.restorer.topic_bias(std::slice::from_ref(&first));
+            let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
             self.second_pass(text, options, &first, &bias, true)
         })
     }
@@ -810,26 +707,14 @@ impl RestoreWorker<'_> {
             self.build_lattice(text, segment, options);
             let cases = &first.cases[segment_start..t];
             self.decode_lattice(&lm, cases);
-            for (i, ((slot, &(a, b)), &id)) in self
-                .slots
-                .iter()
-                .zip(&self.ranges)
-                .zip(&self.ids)
-                .enumerate()
-            {
+            for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
                 if slot.free && b - a >= 2 {
                     let token = &segment[slot.token as usize];
                     let read = reads_accented
                         .then(|| restorer.accented_id(&text[token.start..token.end]))
                         .flatten()
                         .filter(|read| self.cand_ids[a as usize..b as usize].contains(read));
-                    let chosen = read.unwrap_or(id);
-                    first.counts[usize::from(chosen)] += 1;
-                    if let Some(&before) = i.checked_sub(1).and_then(|j| self.ids.get(j)) {
-                        if is_word_id(before) {
-                            first.pairs.push(context_key(before, chosen));
-                        }
-                    }
+                    first.counts[usize::from(read.unwrap_or(id))] += 1;
                 }
             }
             first.segments.push((segment_start, first.cand_ids.len()));
@@ -884,46 +769,19 @@ impl RestoreWorker<'_> {
             let ranges = &first.ranges[first_token..end_token];
             let cand_ids = &first.cand_ids[first_candidate..end_candidate];
             self.affected.clear();
-            self.document_costs.clear();
-            self.in_context.clear();
             if !bias.is_empty() {
-                // Indexed like `cand_ids`: a pinned slot's candidate sits at the end.
-                self.document_costs.resize(cand_ids.len(), 0);
-                self.in_context.resize(slots.len(), false);
-                for (i, (slot, &(a, b))) in slots.iter().zip(ranges).enumerate() {
-                    let (a, b) = (a as usize, b as usize);
-                    if !slot.free {
-                        continue;
-                    }
-                    let costs = &mut self.document_costs[a..b];
-                    self.in_context[i] = bias.costs_in_context(
-                        &lm,
-                        previous,
-                        &cand_ids[a..b],
-                        &margins[a..b],
-                        i,
-                        costs,
-                    );
-                    if !self.in_context[i] {
-                        if bias.of(previous[i]) == 0 {
-                            continue;
-                        }
-                        for (cost, &c) in costs.iter_mut().zip(&cand_ids[a..b]) {
-                            *cost = bias.of(c);
-                        }
-                    }
-                    if bias_may_change(
-                        &lm,
-                        &self.document_costs[a..b],
-                        previous,
-                        &cand_ids[a..b],
-                        &margins[a..b],
-                        cases,
-                        i,
-                    ) {
-                        self.affected.push(i);
-                    }
-                }
+                self.affected.extend((0..slots.len()).filter(|&i| {
+                    slots[i].free
+                        && bias_may_change(
+                            &lm,
+                            bias,
+                            previous,
+                            &cand_ids[ranges[i].0 as usize..ranges[i].1 as usize],
+                            &margins[ranges[i].0 as usize..ranges[i].1 as usize],
+                            cases,
+                            i,
+                        )
+                }));
             }
             self.slots.clear();
             self.slots.extend_from_slice(slots);
@@ -1033,14 +891,11 @@ impl RestoreWorker<'_> {
             if near {
                 let (a, b) = (a as usize, b as usize);
                 self.cand_ids.extend_from_slice(&cand_ids[a..b]);
-                let document_cost = |k: usize| match (self.in_context[i], self.slots[i].free) {
-                    (true, _) => self.document_costs[k],
-                    (false, true) => bias.of(cand_ids[k]),
-                    (false, false) => 0,
-                };
-                self.channel.extend(
-                    (a..b).map(|k| channel.get(k).copied().unwrap_or(0) + document_cost(k)),
-                );
+                let free = self.slots[i].free;
+                self.channel.extend((a..b).map(|k| {
+                    channel.get(k).copied().unwrap_or(0)
+                        + if free { bias.of(cand_ids[k]) } else { 0 }
+                }));
             } else {
                 self.cand_ids.push(previous[i]);
                 self.channel.push(0);
@@ -1523,34 +1378,5 @@ mod tests {
                 u32::from(c)
             );
         }
-    }
-
-    #[test]
-    fn the_documents_choices_after_a_word_overrule_a_first_pass_choice_it_rarely_made_there() {
-        let restorer = super::Restorer::embedded().expect("embedded model");
-        let id = |word: &str| restorer.accented_id(word).expect("a syllable");
-        let (cong, chung, chung_acute, chung_horn) =
-            (id("công"), id("chung"), id("chúng"), id("chứng"));
-        let lm = restorer.model().lm();
-        let candidates = [chung_acute, chung_horn, chung];
-        let margins = [0, 100, 900];
-        let mut bias = super::TopicBias::default();
-        bias.context.insert(super::context_key(cong, chung_horn), 5);
-        bias.context
-            .insert(super::context_key(cong, chung_acute), 1);
-        let mut costs = [0; 3];
-        let at =
-            |bias: &super::TopicBias, previous: [u16; 2], margins: [u16; 3], costs: &mut [u32]| {
-                bias.costs_in_context(&lm, &previous, &candidates, &margins, 1, costs)
-            };
-        assert!(at(&bias, [cong, chung_acute], margins, &mut costs));
-        assert_eq!(costs[1], 0, "{costs:?}");
-        assert!(costs[0] > 0 && costs[2] > 0, "{costs:?}");
-        // The first pass made the document's usual choice, or had no close rival to it.
-        assert!(!at(&bias, [cong, chung_horn], margins, &mut costs));
-        assert!(!at(&bias, [cong, chung_acute], [0, 900, 900], &mut costs));
-        // Two choices after `công` say too little.
-        bias.context.insert(super::context_key(cong, chung_horn), 1);
-        assert!(!at(&bias, [cong, chung_acute], margins, &mut costs));
     }
 }
