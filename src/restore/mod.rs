@@ -541,10 +541,29 @@ pub fn resolve_kind(kind: InputKind, text: &str) -> InputKind {
 
 /// Whether at least [`ACCENTED_SHARE`] of the words of `text` have a non-ASCII letter.
 fn mostly_accented(text: &str) -> bool {
+    // Byte by byte, decoding only non-ASCII characters: restored output is checked after every
+    // restoration, and most of it is ASCII.
     let (mut words, mut accented) = (0usize, 0usize);
-    for word in text.split(|c| !is_letter(c)).filter(|w| !w.is_empty()) {
-        words += 1;
-        accented += usize::from(!word.is_ascii());
+    let (mut in_word, mut word_accented) = (false, false);
+    let mut at = 0;
+    while at <= text.len() {
+        let (letter, width) = match text.as_bytes().get(at) {
+            Some(byte) if byte.is_ascii() => (byte.is_ascii_alphabetic(), 1),
+            Some(_) => text[at..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (is_letter(c), c.len_utf8())),
+            None => (false, 1),
+        };
+        if letter {
+            in_word = true;
+            word_accented |= width > 1;
+        } else if in_word {
+            words += 1;
+            accented += usize::from(word_accented);
+            (in_word, word_accented) = (false, false);
+        }
+        at += width;
     }
     words > 0 && accented as f64 >= ACCENTED_SHARE * words as f64
 }
