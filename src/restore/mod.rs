@@ -381,6 +381,11 @@ fn settle(
     if options.input_kind != InputKind::Auto || out.input_kind != Some(InputKind::Stripped) {
         return out;
     }
+    // Resolved here once per round, so `once` need not detect it again.
+    let stripped = RestoreOptions {
+        input_kind: InputKind::Stripped,
+        ..*options
+    };
     for _ in 1..SETTLE_ROUNDS {
         // Mostly accented text never reads as stripped; the share is cheaper than the OCR signs.
         if mostly_accented(&out.text)
@@ -388,7 +393,7 @@ fn settle(
         {
             break;
         }
-        let again = once(&out.text, options);
+        let again = once(&out.text, &stripped);
         if again.text == out.text {
             break;
         }
