@@ -303,31 +303,24 @@ mod tests {
             .collect();
         seen_once.sort_unstable();
         let typical = seen_once[seen_once.len() / 2];
-        use crate::model::syllable::place_tone;
-        let marked = |base: char| -> Vec<char> {
-            let style = crate::text::tone::ToneStyle::New;
-            (0..6)
-                .filter_map(|tone| place_tone(&base.to_string(), tone, style).chars().next())
-                .collect()
-        };
-        let pairs: Vec<(char, char)> = "aăâeêioôơuưy"
-            .chars()
-            .flat_map(|base| {
-                let forms = marked(base);
-                let pairs: Vec<_> = forms
-                    .iter()
-                    .flat_map(|&t| forms.iter().map(move |&o| (t, o)))
-                    .collect();
-                pairs
+        let tone_forms = |base: char| {
+            (0..6).filter_map(move |tone| {
+                let form = crate::model::syllable::place_tone(
+                    &base.to_string(),
+                    tone,
+                    crate::text::tone::ToneStyle::New,
+                );
+                form.chars().next()
             })
-            .collect();
-        let unseen = pairs.into_iter().filter(|&(t, o)| {
-            t != o && !vie.costs.contains_key(&(pack_unit(&[t]), pack_unit(&[o])))
-        });
+        };
         let mut checked = 0;
-        for (t, o) in unseen {
-            assert!(vie.cost(&[t], &[o]) >= typical, "{t} → {o}");
-            checked += 1;
+        for base in "aăâeêioôơuưy".chars() {
+            for (t, o) in tone_forms(base).flat_map(|t| tone_forms(base).map(move |o| (t, o))) {
+                if t != o && !vie.costs.contains_key(&(pack_unit(&[t]), pack_unit(&[o]))) {
+                    assert!(vie.cost(&[t], &[o]) >= typical, "{t} → {o}");
+                    checked += 1;
+                }
+            }
         }
         assert!(checked > 0);
         let rows = format!(
