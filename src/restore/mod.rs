@@ -1265,8 +1265,8 @@ fn copy_without_dust(
 }
 
 /// What to write for `gap`, all that separates `token` from the restored word before it, when it
-/// is a dot or a hyphen OCR put in place of a space after a lowercase word (`vơi.bộ`,
-/// `nước-ngoài`): a space between lowercase words, and after a dot before a capital (`vơi.Bộ Tư
+/// is a dot, a hyphen or an underscore OCR put in place of a space after a lowercase word
+/// (`vơi.bộ`, `nước-ngoài`, `vu_an`): a space between lowercase words, and after a dot before a capital (`vơi.Bộ Tư
 /// pháp`, `này.Luật`) the dot and a space, since it may end a sentence. Lowercase syllables are
 /// hyphenated only in a few loanwords (`ô-dôn`), far rarer in directives than the specks
 /// Tesseract reads as dots and hyphens on a worn page.
@@ -1283,7 +1283,7 @@ fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'st
     }
     let next = text[token.start..].chars().next()?;
     match gap {
-        "." | "-" if next.is_lowercase() => Some(" "),
+        "." | "-" | "_" if next.is_lowercase() => Some(" "),
         "." if next.is_uppercase() => Some(". "),
         _ => None,
     }

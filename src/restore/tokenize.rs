@@ -11,6 +11,8 @@
 //! brackets, dashes and Markdown emphasis, which wrap phrases without ending the sentence
 //! (`lối sống “tự diễn biến”`, `Độc lập - Tự do`).
 
+use crate::text::strip::strip_char;
+
 /// What a token is to the language model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -241,7 +243,8 @@ pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
 
 /// The character joining the words of `core`, when it is a run of syllables: a hyphen
 /// (`Rịa-Vũng`, any case) or, as `split` allows, a slash or a dot between lowercase ones
-/// (`tháng/lần`, `vơi.bộ`; capitals make a code: `KH/TU`).
+/// (`tháng/lần`, `vơi.bộ`; capitals make a code: `KH/TU`), or on OCR input a hyphen or an
+/// underscore between lowercase words (`phai-béi`, `vu_an`).
 fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split) -> Option<char> {
     let joins = |separator: char, is_letter: fn(char) -> bool| {
         core.split(separator)
@@ -253,14 +256,19 @@ fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split)
         Some('/')
     } else if split.dots && dot_joins(core, is_syllable) {
         Some('.')
+    } else if split.dots {
+        ['-', '_'].into_iter().find(|&separator| {
+            core.split(separator)
+                .all(|p| p.chars().all(char::is_lowercase) && ocr_word(p, is_syllable))
+        })
     } else {
         None
     }
 }
 
-/// Whether `core` is syllables joined by dots, the first lowercase and each other lowercase or
+/// Whether `core` is words joined by dots, the first lowercase and each other lowercase or
 /// capitalized (`vơi.bộ`, `vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the
-/// space lost), not a name or domain (`Ha.Noi`, `v.v`).
+/// space lost), not a name or domain (`Ha.Noi`, `v.v`, `chinhphu.vn`).
 fn dot_joins(core: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
     let mut parts = core.split('.');
     let lowercase = |p: &str| p.chars().all(char::is_lowercase);
@@ -268,11 +276,31 @@ fn dot_joins(core: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
         let mut letters = p.chars();
         letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
     };
-    let syllable = |p: &str| !p.is_empty() && is_syllable(p);
-    parts.next().is_some_and(|p| syllable(p) && lowercase(p))
-        && parts.all(|p| syllable(p) && (lowercase(p) || capitalized(p)))
+    let word = |p: &str| ocr_word(p, is_syllable);
+    parts.next().is_some_and(|p| word(p) && lowercase(p))
+        && parts.all(|p| word(p) && (lowercase(p) || capitalized(p)))
         && core.contains('.')
 }
+
+/// Whether an OCR'd part of a run joined by punctuation can stand for one syllable: it spells
+/// one, or it is a short letter run with a vowel, as a garbled syllable is (`phai.béi` for
+/// `phải bồi`, `hode.di` for `hoặc đã`). Domains keep a part without a vowel (`gov.vn`,
+/// `v.v`) or a longer one (`thuvienphapluat`), so they stay whole.
+fn ocr_word(part: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
+    let short_with_vowel = || {
+        part.chars().count() <= MAX_SYLLABLE_CHARS
+            && part.chars().any(|c| {
+                matches!(
+                    strip_char(c).to_ascii_lowercase(),
+                    'a' | 'e' | 'i' | 'o' | 'u' | 'y'
+                )
+            })
+    };
+    !part.is_empty() && (is_syllable(part) || short_with_vowel())
+}
+
+/// The longest Vietnamese syllable, in letters (`nghiêng`).
+const MAX_SYLLABLE_CHARS: usize = 7;
 
 #[cfg(test)]
 mod tests {
@@ -390,7 +418,7 @@ mod tests {
     fn ocr_tokens_split_lowercase_syllables_joined_by_a_dot() {
         let text = "vơi.bộ này.Luật Ha.Noi v.v abcdef.vn";
         let mut tokens = Vec::new();
-        let is_syllable = |w: &str| w.chars().count() < 5 && w != "v";
+        let is_syllable = |w: &str| w.chars().count() < 5 && !matches!(w, "v" | "vn");
         tokenize_with(text, char::is_alphabetic, is_syllable, true, &mut tokens);
         let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(
@@ -400,6 +428,30 @@ mod tests {
         tokens.clear();
         tokenize_with(text, char::is_alphabetic, is_syllable, false, &mut tokens);
         assert_eq!(&text[tokens[0].start..tokens[0].end], "vơi.bộ");
+    }
+
+    #[test]
+    fn ocr_tokens_split_garbled_words_joined_by_a_dot_hyphen_or_underscore() {
+        let text = "phai.béi vu_an bao-hiém chinhphu.vn abc_vn thuvienphap.vn Vu_an";
+        let mut tokens = Vec::new();
+        let is_syllable = |w: &str| matches!(w, "phai" | "vu" | "an" | "bao");
+        tokenize_with(text, char::is_alphabetic, is_syllable, true, &mut tokens);
+        let words: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(
+            words,
+            [
+                "phai",
+                "béi",
+                "vu",
+                "an",
+                "bao",
+                "hiém",
+                "chinhphu.vn",
+                "abc_vn",
+                "thuvienphap.vn",
+                "Vu_an"
+            ]
+        );
     }
 
     #[test]
