@@ -183,6 +183,42 @@ fn output_does_not_depend_on_thread_count() {
     assert_eq!(run(1), run(3));
 }
 
+#[test]
+fn ocr_output_does_not_depend_on_thread_count() {
+    let ocr = include_str!("../fixtures/seeds/002_a158e5844dad4d3e.txt").repeat(6);
+    let options = RestoreOptions {
+        input_kind: InputKind::OcrEng,
+        ..RestoreOptions::default()
+    };
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| restorer().restore_text(&ocr, &options))
+    };
+    assert_eq!(run(1), run(3));
+}
+
+/// A thread's candidate cache once kept one entry per lowercase word, so `Kt` (a name, maybe:
+/// kept cheaply) decided for a later `kt` (garble: repaired) on the same thread, and OCR output
+/// changed with the way blocks fell to threads.
+#[test]
+fn ocr_candidates_do_not_depend_on_the_spelling_met_first() {
+    let options = RestoreOptions {
+        input_kind: InputKind::OcrEng,
+        ..RestoreOptions::default()
+    };
+    let line = "Thu kt hat chinh";
+    let alone = Restorer::embedded()
+        .expect("embedded model")
+        .restore_text(line, &options);
+    let after_capital = Restorer::embedded()
+        .expect("embedded model")
+        .restore_text(&format!("Kt\n\n{line}"), &options);
+    assert_eq!(after_capital.lines().last(), Some(alone.as_str()));
+}
+
 /// Word accuracy of restoring a stripped seed fixture (in the repository).
 #[test]
 fn stripped_seed_restores_accurately() {

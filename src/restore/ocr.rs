@@ -91,12 +91,19 @@ impl Prefixes {
 
 /// Candidates already generated on this thread, for one restorer and channel. Thread-local
 /// rather than per worker: rayon makes a worker per job, and running text repeats its words
-/// across jobs.
+/// across jobs. Keyed by the lowercased word and whether it was capitalized, since the cost of
+/// keeping it as written depends on that (`Kt` may be a name, `kt` is garble): keyed by the
+/// lowercase form alone, whichever spelling a thread met first decided for both, and the output
+/// depended on how the blocks fell to threads.
 #[derive(Debug, Default)]
 struct Cache {
     owner: (u64, usize),
-    words: FxHashMap<Box<str>, Box<[(u16, u32)]>>,
+    /// Lowercase words, then capitalized ones.
+    words: [CachedWords; 2],
 }
+
+/// Words and their candidates with channel costs.
+type CachedWords = FxHashMap<Box<str>, Box<[(u16, u32)]>>;
 
 thread_local! {
     static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
@@ -127,13 +134,15 @@ impl OcrWorker {
         costs: &mut Vec<u32>,
     ) {
         let lower = word.to_lowercase();
+        let spelling = usize::from(starts_upper(word));
         let owner = (restorer.id, channel as *const Channel as usize);
         let hit = CACHE.with_borrow_mut(|cache| {
-            if cache.owner != owner || cache.words.len() >= CACHE_LIMIT {
+            let cached = cache.words.iter().map(FxHashMap::len).sum::<usize>();
+            if cache.owner != owner || cached >= CACHE_LIMIT {
                 cache.owner = owner;
-                cache.words.clear();
+                cache.words.iter_mut().for_each(FxHashMap::clear);
             }
-            let found = cache.words.get(lower.as_str())?;
+            let found = cache.words[spelling].get(lower.as_str())?;
             ids.extend(found.iter().map(|f| f.0));
             costs.extend(found.iter().map(|f| f.1));
             Some(())
@@ -187,9 +196,7 @@ impl OcrWorker {
         // The decoder walks n-gram rows once per position, which needs candidates in id order.
         self.found.sort_unstable_by_key(|&(id, _)| id);
         CACHE.with_borrow_mut(|cache| {
-            cache
-                .words
-                .insert(lower.into_boxed_str(), self.found.as_slice().into())
+            cache.words[spelling].insert(lower.into_boxed_str(), self.found.as_slice().into())
         });
         for &(id, cost) in &self.found {
             ids.push(id);
