@@ -199,7 +199,7 @@ impl Restorer {
         Restorer {
             model,
             prior_share,
-            ocr_prefixes: ocr::Prefixes::new(forms.keys()),
+            ocr_prefixes: ocr::Prefixes::new(&forms),
             forms,
             candidates,
             accented,

@@ -10,7 +10,7 @@
 //! accented letters (`ố → 6` is cheap, `o → 6` is not). The word as written stays a candidate
 //! (as `<unk>`, copied verbatim) so names, foreign words and codes survive.
 
-use crate::model::format::{pack_key, UNK};
+use crate::model::format::UNK;
 use crate::model::{syllable, FxHashMap};
 use crate::text::strip::strip_char;
 
@@ -66,26 +66,72 @@ struct Unit {
     letters: (u8, u8),
 }
 
-/// Every prefix of every stripped form of the restorer's index, packed as the forms are: the
-/// search abandons a reading as soon as its letters start no syllable.
+/// The stripped forms of the restorer's index as a trie over the letters `a`–`z`: the search
+/// walks it one reading at a time, abandons a reading as soon as its letters start no syllable,
+/// and finds the form's candidates at the node it ends on, without hashing the letters so far
+/// at every step.
 #[derive(Debug, Default)]
-pub struct Prefixes(std::collections::HashSet<u64, crate::model::FxBuild>);
+pub struct Prefixes {
+    nodes: Vec<PrefixNode>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PrefixNode {
+    /// Child per letter; 0 for none (the root is no one's child).
+    children: [u32; 26],
+    /// The form's range in the restorer's candidates, when the letters so far spell one.
+    form: Option<(u32, u32)>,
+}
+
+const ROOT: u32 = 0;
+const EMPTY_NODE: PrefixNode = PrefixNode {
+    children: [0; 26],
+    form: None,
+};
 
 impl Prefixes {
-    pub fn new<'a>(forms: impl Iterator<Item = &'a u64>) -> Prefixes {
-        let mut set = std::collections::HashSet::default();
-        for &key in forms {
+    pub fn new(forms: &FxHashMap<u64, (u32, u32)>) -> Prefixes {
+        let mut nodes = vec![EMPTY_NODE];
+        let mut keys: Vec<(&u64, &(u32, u32))> = forms.iter().collect();
+        keys.sort_unstable();
+        'forms: for (&key, &range) in keys {
             let bytes = key.to_le_bytes();
             let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
-            for end in 0..=len {
-                set.extend(pack_key(&bytes[..end]));
+            let mut node = ROOT as usize;
+            for &b in &bytes[..len] {
+                // Readings spell only the letters a–z; a form with anything else is never read.
+                let Some(slot) = b.checked_sub(b'a').filter(|&i| i < 26) else {
+                    continue 'forms;
+                };
+                let child = nodes[node].children[usize::from(slot)];
+                node = if child == 0 {
+                    nodes.push(EMPTY_NODE);
+                    let new = nodes.len() - 1;
+                    nodes[node].children[usize::from(slot)] = new as u32;
+                    new
+                } else {
+                    child as usize
+                };
             }
+            nodes[node].form = Some(range);
         }
-        Prefixes(set)
+        Prefixes { nodes }
     }
 
-    fn contains(&self, prefix: &[u8]) -> bool {
-        pack_key(prefix).is_some_and(|key| self.0.contains(&key))
+    /// The node reached from `node` by `letters`, if they continue a form.
+    fn walk(&self, mut node: u32, letters: &[u8]) -> Option<u32> {
+        for &b in letters {
+            let slot = b.checked_sub(b'a').filter(|&i| i < 26)?;
+            node = self.nodes[node as usize].children[usize::from(slot)];
+            if node == 0 {
+                return None;
+            }
+        }
+        Some(node)
+    }
+
+    fn form(&self, node: u32) -> Option<(u32, u32)> {
+        self.nodes[node as usize].form
     }
 }
 
@@ -117,6 +163,10 @@ pub struct OcrWorker {
     key: Vec<u8>,
     found: Vec<(u16, u32)>,
     syllable: Vec<char>,
+    /// Readings of each unit of the observed word ([`Self::read_units`]): per start, the ranges
+    /// in `readings` of its one- and two-character units.
+    readings: Vec<Rewrite>,
+    reading_ranges: Vec<[(u16, u16); 2]>,
     steps: usize,
     /// Readings costlier than this are not searched: [`SEARCH_BOUND`], lowered to
     /// [`FOUND_BOUND`] above the cheapest reading that spelled a syllable.
@@ -158,7 +208,8 @@ impl OcrWorker {
         self.steps = 0;
         self.bound = SEARCH_BOUND;
         if self.observed.len() <= 10 {
-            self.search(restorer, channel, 0, 0, false);
+            self.read_units(channel);
+            self.search(restorer, channel, 0, ROOT, 0, false);
         }
         let lm = restorer.model.lm();
         self.found.sort_unstable_by_key(|&(id, cost)| (id, cost));
@@ -204,12 +255,14 @@ impl OcrWorker {
         }
     }
 
-    /// Reads the observed word from `at` on; `cost` is the lower bound so far.
+    /// Reads the observed word from `at` on; `cost` is the lower bound so far, `node` the trie
+    /// node of the letters read so far.
     fn search(
         &mut self,
         restorer: &Restorer,
         channel: &Channel,
         at: usize,
+        node: u32,
         cost: u32,
         gapped: bool,
     ) {
@@ -218,23 +271,16 @@ impl OcrWorker {
             return;
         }
         if at == self.observed.len() {
-            if self.price(restorer, channel) {
+            if self.price(restorer, channel, node) {
                 self.bound = self.bound.min(cost + FOUND_BOUND);
             }
             return;
         }
         for len in 1..=2.min(self.observed.len() - at) {
-            let unit = &self.observed[at..at + len];
-            let rewrites = channel.rewrites(pack_unit(unit));
-            let fallback = (len == 1)
-                .then(|| same_letter(unit[0]))
-                .flatten()
-                .filter(|f| !rewrites.iter().any(|r| r.letters() == f.letters()));
-            for rewrite in fallback.iter().chain(rewrites) {
+            let (from, to) = self.reading_ranges[at][len - 1];
+            for k in from..to {
+                let rewrite = self.readings[k as usize];
                 let total = cost + rewrite.cost;
-                if rewrite.cost > UNIT_BOUND {
-                    break;
-                }
                 let gap = rewrite.letters().is_empty();
                 if total > self.bound
                     || self.key.len() + rewrite.letters().len() > 8
@@ -242,10 +288,11 @@ impl OcrWorker {
                 {
                     continue;
                 }
-                self.push(at, len, rewrite);
-                if restorer.ocr_prefixes.contains(&self.key) {
-                    self.search(restorer, channel, at + len, total, gapped || gap);
-                }
+                let Some(next) = restorer.ocr_prefixes.walk(node, rewrite.letters()) else {
+                    continue;
+                };
+                self.push(at, len, &rewrite);
+                self.search(restorer, channel, at + len, next, total, gapped || gap);
                 self.pop();
             }
         }
@@ -260,12 +307,41 @@ impl OcrWorker {
                 if total > self.bound || self.key.len() + 1 > 8 {
                     continue;
                 }
+                let Some(next) = restorer.ocr_prefixes.walk(node, rewrite.letters()) else {
+                    continue;
+                };
                 self.push(at, 0, rewrite);
-                if restorer.ocr_prefixes.contains(&self.key) {
-                    self.search(restorer, channel, at, total, true);
-                }
+                self.search(restorer, channel, at, next, total, true);
                 self.pop();
             }
+        }
+    }
+
+    /// The readings of every unit of the observed word, each list cheapest first and cut at
+    /// [`UNIT_BOUND`]: the search visits a unit once per path through it, so it looks them up
+    /// once per word.
+    fn read_units(&mut self, channel: &Channel) {
+        self.readings.clear();
+        self.reading_ranges.clear();
+        for at in 0..self.observed.len() {
+            let mut ranges = [(0, 0); 2];
+            for (len, range) in (1..=2.min(self.observed.len() - at)).zip(&mut ranges) {
+                let unit = &self.observed[at..at + len];
+                let rewrites = channel.rewrites(pack_unit(unit));
+                let fallback = (len == 1)
+                    .then(|| same_letter(unit[0]))
+                    .flatten()
+                    .filter(|f| !rewrites.iter().any(|r| r.letters() == f.letters()));
+                let from = self.readings.len() as u16;
+                self.readings.extend(
+                    fallback
+                        .iter()
+                        .chain(rewrites)
+                        .take_while(|r| r.cost <= UNIT_BOUND),
+                );
+                *range = (from, self.readings.len() as u16);
+            }
+            self.reading_ranges.push(ranges);
         }
     }
 
@@ -286,8 +362,8 @@ impl OcrWorker {
 
     /// Prices every syllable of the stripped form spelled so far, unit by unit; whether there
     /// was one.
-    fn price(&mut self, restorer: &Restorer, channel: &Channel) -> bool {
-        let Some(&(a, b)) = pack_key(&self.key).and_then(|key| restorer.forms.get(&key)) else {
+    fn price(&mut self, restorer: &Restorer, channel: &Channel, node: u32) -> bool {
+        let Some((a, b)) = restorer.ocr_prefixes.form(node) else {
             return false;
         };
         for &id in &restorer.candidates[a as usize..b as usize] {
