@@ -11,6 +11,7 @@
 //! brackets, dashes and Markdown emphasis, which wrap phrases without ending the sentence
 //! (`lối sống “tự diễn biến”`, `Độc lập - Tự do`).
 
+use crate::text::legacy::is_ascii_vowel;
 use crate::text::strip::strip_char;
 
 /// What a token is to the language model.
@@ -242,9 +243,9 @@ pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
 }
 
 /// The character joining the words of `core`, when it is a run of syllables: a hyphen
-/// (`Rịa-Vũng`, any case) or, as `split` allows, a slash or a dot between lowercase ones
-/// (`tháng/lần`, `vơi.bộ`; capitals make a code: `KH/TU`), or on OCR input a hyphen or an
-/// underscore between lowercase words (`phai-béi`, `vu_an`).
+/// (`Rịa-Vũng`, any case) or, as `split` allows, a slash between lowercase ones (`tháng/lần`;
+/// capitals make a code: `KH/TU`), or on OCR input a dot, hyphen or underscore between words
+/// ([`ocr_joins`]).
 fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split) -> Option<char> {
     let joins = |separator: char, is_letter: fn(char) -> bool| {
         core.split(separator)
@@ -254,32 +255,32 @@ fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split)
         Some('-')
     } else if split.slashes && joins('/', char::is_lowercase) {
         Some('/')
-    } else if split.dots && dot_joins(core, is_syllable) {
-        Some('.')
     } else if split.dots {
-        ['-', '_'].into_iter().find(|&separator| {
-            core.split(separator)
-                .all(|p| p.chars().all(char::is_lowercase) && ocr_word(p, is_syllable))
-        })
+        ['.', '-', '_']
+            .into_iter()
+            .find(|&separator| ocr_joins(core, separator, is_syllable))
     } else {
         None
     }
 }
 
-/// Whether `core` is words joined by dots, the first lowercase and each other lowercase or
-/// capitalized (`vơi.bộ`, `vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the
-/// space lost), not a name or domain (`Ha.Noi`, `v.v`, `chinhphu.vn`).
-fn dot_joins(core: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
-    let mut parts = core.split('.');
+/// Whether `core` is OCR'd words joined by `separator` where the page had a space, the first
+/// lowercase and each other lowercase (`vơi.bộ`, `phai-béi`, `vu_an`) or, after a dot, also
+/// capitalized (`vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the space lost);
+/// not a name or domain (`Ha.Noi`, `v.v`, `chinhphu.vn`).
+fn ocr_joins(core: &str, separator: char, is_syllable: &impl Fn(&str) -> bool) -> bool {
+    let mut parts = core.split(separator);
     let lowercase = |p: &str| p.chars().all(char::is_lowercase);
     let capitalized = |p: &str| {
         let mut letters = p.chars();
-        letters.next().is_some_and(char::is_uppercase) && letters.all(char::is_lowercase)
+        separator == '.'
+            && letters.next().is_some_and(char::is_uppercase)
+            && letters.all(char::is_lowercase)
     };
     let word = |p: &str| ocr_word(p, is_syllable);
-    parts.next().is_some_and(|p| word(p) && lowercase(p))
+    core.contains(separator)
+        && parts.next().is_some_and(|p| word(p) && lowercase(p))
         && parts.all(|p| word(p) && (lowercase(p) || capitalized(p)))
-        && core.contains('.')
 }
 
 /// Whether an OCR'd part of a run joined by punctuation can stand for one syllable: it spells
@@ -289,12 +290,7 @@ fn dot_joins(core: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
 fn ocr_word(part: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
     let short_with_vowel = || {
         part.chars().count() <= MAX_SYLLABLE_CHARS
-            && part.chars().any(|c| {
-                matches!(
-                    strip_char(c).to_ascii_lowercase(),
-                    'a' | 'e' | 'i' | 'o' | 'u' | 'y'
-                )
-            })
+            && part.chars().any(|c| is_ascii_vowel(strip_char(c)))
     };
     !part.is_empty() && (is_syllable(part) || short_with_vowel())
 }

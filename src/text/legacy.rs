@@ -168,7 +168,7 @@ fn viqr_quality(base: char, mark: char) -> Option<char> {
     }
 }
 
-fn is_ascii_vowel(c: char) -> bool {
+pub(crate) fn is_ascii_vowel(c: char) -> bool {
     matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
