@@ -93,22 +93,20 @@ const EMPTY_NODE: PrefixNode = PrefixNode {
 impl Prefixes {
     pub fn new(forms: &FxHashMap<u64, (u32, u32)>) -> Prefixes {
         let mut nodes = vec![EMPTY_NODE];
-        let mut keys: Vec<(&u64, &(u32, u32))> = forms.iter().collect();
-        keys.sort_unstable();
-        'forms: for (&key, &range) in keys {
+        'forms: for (&key, &range) in forms {
             let bytes = key.to_le_bytes();
             let len = bytes.iter().position(|&b| b == 0).unwrap_or(8);
             let mut node = ROOT as usize;
             for &b in &bytes[..len] {
                 // Readings spell only the letters a–z; a form with anything else is never read.
-                let Some(slot) = b.checked_sub(b'a').filter(|&i| i < 26) else {
+                let Some(slot) = letter_slot(b) else {
                     continue 'forms;
                 };
-                let child = nodes[node].children[usize::from(slot)];
+                let child = nodes[node].children[slot];
                 node = if child == 0 {
                     nodes.push(EMPTY_NODE);
                     let new = nodes.len() - 1;
-                    nodes[node].children[usize::from(slot)] = new as u32;
+                    nodes[node].children[slot] = new as u32;
                     new
                 } else {
                     child as usize
@@ -122,8 +120,7 @@ impl Prefixes {
     /// The node reached from `node` by `letters`, if they continue a form.
     fn walk(&self, mut node: u32, letters: &[u8]) -> Option<u32> {
         for &b in letters {
-            let slot = b.checked_sub(b'a').filter(|&i| i < 26)?;
-            node = self.nodes[node as usize].children[usize::from(slot)];
+            node = self.nodes[node as usize].children[letter_slot(b)?];
             if node == 0 {
                 return None;
             }
@@ -134,6 +131,11 @@ impl Prefixes {
     fn form(&self, node: u32) -> Option<(u32, u32)> {
         self.nodes[node as usize].form
     }
+}
+
+/// A trie node's child index for a lowercase ASCII letter.
+fn letter_slot(b: u8) -> Option<usize> {
+    b.checked_sub(b'a').filter(|&i| i < 26).map(usize::from)
 }
 
 /// Candidates already generated on this thread, for one restorer and channel. Thread-local
