@@ -169,25 +169,10 @@ fn details_report_changed_tokens_with_offsets_and_alternatives() {
         .all(|a| a.confidence <= first.confidence));
 }
 
-#[test]
-fn output_does_not_depend_on_thread_count() {
-    let seed = include_str!("../fixtures/seeds/000_ac36b2be699df4a8.txt");
-    let stripped = strip_diacritics(&seed.repeat(6));
-    let run = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| restore(&stripped))
-    };
-    assert_eq!(run(1), run(3));
-}
-
-#[test]
-fn ocr_output_does_not_depend_on_thread_count() {
-    let ocr = include_str!("../fixtures/seeds/002_a158e5844dad4d3e.txt").repeat(6);
+/// Restores `text` as `kind` on 1 and on 3 threads and asserts both outputs are the same.
+fn assert_same_on_1_and_3_threads(text: &str, input_kind: InputKind) {
     let options = RestoreOptions {
-        input_kind: InputKind::OcrEng,
+        input_kind,
         ..RestoreOptions::default()
     };
     let run = |threads| {
@@ -195,9 +180,21 @@ fn ocr_output_does_not_depend_on_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| restorer().restore_text(&ocr, &options))
+            .install(|| restorer().restore_text(text, &options))
     };
     assert_eq!(run(1), run(3));
+}
+
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let seed = include_str!("../fixtures/seeds/000_ac36b2be699df4a8.txt");
+    assert_same_on_1_and_3_threads(&strip_diacritics(&seed.repeat(6)), InputKind::Auto);
+}
+
+#[test]
+fn ocr_output_does_not_depend_on_thread_count() {
+    let ocr = include_str!("../fixtures/seeds/002_a158e5844dad4d3e.txt").repeat(6);
+    assert_same_on_1_and_3_threads(&ocr, InputKind::OcrEng);
 }
 
 /// A thread's candidate cache once kept one entry per lowercase word, so `Kt` (a name, maybe:
