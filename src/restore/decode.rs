@@ -151,9 +151,15 @@ impl Decoder {
                 let v = prev_cands[usize::from(prev)];
                 let mut bigrams = lm.bigram_row(v);
                 for (b, &w) in cur_cands.iter().enumerate() {
-                    let bigram = cached_bigram(&mut self.cache, v, w, || {
-                        lm.bigram_ascending(v, &mut bigrams, w)
-                    });
+                    // Most pairs are not stored, and the filter says so without touching the
+                    // cache or the row.
+                    let bigram = if lm.may_store(v, w) {
+                        cached_bigram(&mut self.cache, v, w, || {
+                            lm.bigram_ascending(v, &mut bigrams, w)
+                        })
+                    } else {
+                        lm.backoff_bigram(v, w)
+                    };
                     let own = case_cost(case_costs, case, bigram.case)
                         + own_channel.get(b).copied().unwrap_or(0);
                     self.cells.push(Cell {
