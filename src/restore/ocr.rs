@@ -284,11 +284,12 @@ impl OcrWorker {
             for k in from..to {
                 let rewrite = self.readings[k as usize];
                 let total = cost + rewrite.cost;
+                // Readings come cheapest first: the rest are over the bound too.
+                if total > self.bound {
+                    break;
+                }
                 let gap = rewrite.letters().is_empty();
-                if total > self.bound
-                    || self.key.len() + rewrite.letters().len() > 8
-                    || (gap && gapped)
-                {
+                if self.key.len() + rewrite.letters().len() > 8 || (gap && gapped) {
                     continue;
                 }
                 let Some(next) = restorer.ocr_prefixes.walk(node, rewrite.letters()) else {
@@ -301,14 +302,11 @@ impl OcrWorker {
         }
         // A letter the OCR lost entirely. One gap per word (a lost letter or a speck read as
         // one): more would let any word become any syllable.
-        if !gapped {
+        if !gapped && self.key.len() < 8 {
             for rewrite in channel.rewrites(0) {
                 let total = cost + rewrite.cost;
-                if rewrite.cost > UNIT_BOUND {
+                if rewrite.cost > UNIT_BOUND || total > self.bound {
                     break;
-                }
-                if total > self.bound || self.key.len() + 1 > 8 {
-                    continue;
                 }
                 let Some(next) = restorer.ocr_prefixes.walk(node, rewrite.letters()) else {
                     continue;
