@@ -135,8 +135,7 @@ pub struct Restorer {
     /// Prefixes of the stripped forms, for OCR candidate search.
     ocr_prefixes: ocr::Prefixes,
     beam: usize,
-    /// Distinguishes restorers (and their candidate ids) in per-thread caches.
-    id: u64,
+    ocr_cache: ocr::CandidateCache,
 }
 
 impl Restorer {
@@ -205,10 +204,7 @@ impl Restorer {
             accented,
             old_style,
             beam: beam.max(1),
-            id: {
-                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
+            ocr_cache: ocr::CandidateCache::default(),
         }
     }
 

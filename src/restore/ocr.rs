@@ -11,7 +11,10 @@
 //! (as `<unk>`, copied verbatim) so names, foreign words and codes survive.
 
 use crate::model::format::UNK;
-use crate::model::{syllable, FxHashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, PoisonError};
+
+use crate::model::{syllable, FxHashMap, FxHasher};
 use crate::text::strip::strip_char;
 
 use super::confusion::{pack_unit, Channel, OcrLang, Rewrite};
@@ -48,7 +51,7 @@ const KEEP_GARBLED_COST: u32 = 2000;
 /// reading leads to the same syllable). Up from 750: rarer readings helped the `vie` degraded
 /// pages (5.52 → 5.39 % WER); past 900 nothing changed.
 const UNIT_BOUND: u32 = 900;
-/// Words cached per thread before the cache is cleared.
+/// Words cached per OCR language before the cache is cleared (a shard at a time).
 const CACHE_LIMIT: usize = 100_000;
 
 /// The OCR language model an input kind stands for.
@@ -138,24 +141,54 @@ fn letter_slot(b: u8) -> Option<usize> {
     b.checked_sub(b'a').filter(|&i| i < 26).map(usize::from)
 }
 
-/// Candidates already generated on this thread, for one restorer and channel. Thread-local
-/// rather than per worker: rayon makes a worker per job, and running text repeats its words
-/// across jobs. Keyed by the lowercased word and whether it was capitalized, since the cost of
-/// keeping it as written depends on that (`Kt` may be a name, `kt` is garble): keyed by the
-/// lowercase form alone, whichever spelling a thread met first decided for both, and the output
-/// depended on how the blocks fell to threads.
+/// Candidates already generated with one restorer, shared by its threads: running text repeats
+/// its words across the blocks that threads take, and each thread searched them again (on 150
+/// English-model pages, two threads did a third more searches than one). Sharded by word, so
+/// threads rarely wait for each other. Keyed by the OCR language, the lowercased word and
+/// whether it was capitalized, since the cost of keeping it as written depends on that (`Kt` may
+/// be a name, `kt` is garble): keyed by the lowercase form alone, whichever spelling was met
+/// first decided for both, and the output depended on how the blocks fell to threads.
 #[derive(Debug, Default)]
-struct Cache {
-    owner: (u64, usize),
-    /// Lowercase words, then capitalized ones.
-    words: [CachedWords; 2],
+pub struct CandidateCache {
+    shards: [Mutex<CacheShard>; CACHE_SHARDS],
+}
+
+const CACHE_SHARDS: usize = 16;
+
+/// Per OCR language: the channel the candidates were priced with, then the lowercase words and
+/// the capitalized ones.
+#[derive(Debug, Default)]
+struct CacheShard {
+    langs: [(usize, [CachedWords; 2]); 2],
 }
 
 /// Words and their candidates with channel costs.
 type CachedWords = FxHashMap<Box<str>, Box<[(u16, u32)]>>;
 
-thread_local! {
-    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new(Cache::default());
+impl CandidateCache {
+    /// Runs `f` on the words of `channel` and `spelling` in `lower`'s shard, cleared first when
+    /// it holds another channel's words or is full.
+    fn with_words<R>(
+        &self,
+        channel: &Channel,
+        lower: &str,
+        spelling: usize,
+        f: impl FnOnce(&mut CachedWords) -> R,
+    ) -> R {
+        let mut hasher = FxHasher::default();
+        lower.hash(&mut hasher);
+        let shard = &self.shards[hasher.finish() as usize % CACHE_SHARDS];
+        // A thread that panicked while holding the lock left a map that is still whole.
+        let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+        let (owner, words) = &mut shard.langs[channel.lang as usize];
+        let cached = words.iter().map(FxHashMap::len).sum::<usize>();
+        let channel_id = channel as *const Channel as usize;
+        if *owner != channel_id || cached >= CACHE_LIMIT / CACHE_SHARDS {
+            *owner = channel_id;
+            words.iter_mut().for_each(FxHashMap::clear);
+        }
+        f(&mut words[spelling])
+    }
 }
 
 /// Per-worker scratch buffers of the search.
@@ -188,14 +221,9 @@ impl OcrWorker {
     ) {
         let lower = word.to_lowercase();
         let spelling = usize::from(starts_upper(word));
-        let owner = (restorer.id, channel as *const Channel as usize);
-        let hit = CACHE.with_borrow_mut(|cache| {
-            let cached = cache.words.iter().map(FxHashMap::len).sum::<usize>();
-            if cache.owner != owner || cached >= CACHE_LIMIT {
-                cache.owner = owner;
-                cache.words.iter_mut().for_each(FxHashMap::clear);
-            }
-            let found = cache.words[spelling].get(lower.as_str())?;
+        let cache = &restorer.ocr_cache;
+        let hit = cache.with_words(channel, &lower, spelling, |words| {
+            let found = words.get(lower.as_str())?;
             ids.extend(found.iter().map(|f| f.0));
             costs.extend(found.iter().map(|f| f.1));
             Some(())
@@ -249,8 +277,9 @@ impl OcrWorker {
         }
         // The decoder walks n-gram rows once per position, which needs candidates in id order.
         self.found.sort_unstable_by_key(|&(id, _)| id);
-        CACHE.with_borrow_mut(|cache| {
-            cache.words[spelling].insert(lower.into_boxed_str(), self.found.as_slice().into())
+        let found = self.found.as_slice().into();
+        cache.with_words(channel, &lower, spelling, |words| {
+            words.insert(lower.as_str().into(), found)
         });
         for &(id, cost) in &self.found {
             ids.push(id);
