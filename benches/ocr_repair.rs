@@ -1,6 +1,6 @@
 //! OCR-repair speed on English-model Tesseract output, on all cores:
 //! - `all_cores_warm` / `all_cores_cold`: seed 002's first 60 lines repeated 40 times, with the
-//!   per-thread candidate cache warm (a batch repeats its words) and cold (a new restorer, so
+//!   restorer's candidate cache warm (a batch repeats its words) and cold (a new restorer, so
 //!   every word's candidates are searched again once);
 //! - `varied_cold`: seeds 000, 001, 003 and 004 rendered and read by Tesseract's English model
 //!   (`scripts/gen-ocr-bench-text`), with a new restorer each time. Its words vary as a batch of
