@@ -134,6 +134,7 @@ pub struct Restorer {
     prior_share: Vec<f32>,
     /// Prefixes of the stripped forms, for OCR candidate search.
     ocr_prefixes: ocr::Prefixes,
+    ocr_spellings: ocr::Spellings,
     beam: usize,
     ocr_cache: ocr::CandidateCache,
 }
@@ -195,10 +196,12 @@ impl Restorer {
                 }
             }
         }
+        let ocr_spellings = ocr::Spellings::new(&model);
         Restorer {
             model,
             prior_share,
             ocr_prefixes: ocr::Prefixes::new(&forms),
+            ocr_spellings,
             forms,
             candidates,
             accented,

@@ -136,6 +136,32 @@ impl Prefixes {
     }
 }
 
+/// Every syllable's characters, for pricing a reading letter by letter without decoding the
+/// model's UTF-8 again for each of the hundred-odd syllables an OCR'd word can spell.
+#[derive(Debug, Default)]
+pub struct Spellings {
+    chars: Vec<char>,
+    /// Where each id's characters start in `chars`; one more entry than ids.
+    starts: Vec<u32>,
+}
+
+impl Spellings {
+    pub fn new(model: &crate::model::Model) -> Spellings {
+        let mut spellings = Spellings::default();
+        for id in 0..model.vocab_len() {
+            spellings.starts.push(spellings.chars.len() as u32);
+            spellings.chars.extend(model.syllable(id as u16).chars());
+        }
+        spellings.starts.push(spellings.chars.len() as u32);
+        spellings
+    }
+
+    fn of(&self, id: u16) -> &[char] {
+        let id = usize::from(id);
+        &self.chars[self.starts[id] as usize..self.starts[id + 1] as usize]
+    }
+}
+
 /// A trie node's child index for a lowercase ASCII letter.
 fn letter_slot(b: u8) -> Option<usize> {
     b.checked_sub(b'a').filter(|&i| i < 26).map(usize::from)
@@ -198,7 +224,6 @@ pub struct OcrWorker {
     units: Vec<Unit>,
     key: Vec<u8>,
     found: Vec<(u16, u32)>,
-    syllable: Vec<char>,
     /// Readings of each unit of the observed word ([`Self::read_units`]): per start, the ranges
     /// in `readings` of its one- and two-character units.
     readings: Vec<Rewrite>,
@@ -397,9 +422,8 @@ impl OcrWorker {
             return false;
         };
         for &id in &restorer.candidates[a as usize..b as usize] {
-            self.syllable.clear();
-            self.syllable.extend(restorer.model.syllable(id).chars());
-            if self.syllable.len() != self.key.len() {
+            let syllable = restorer.ocr_spellings.of(id);
+            if syllable.len() != self.key.len() {
                 continue;
             }
             let cost: u32 = self
@@ -407,7 +431,7 @@ impl OcrWorker {
                 .iter()
                 .map(|u| {
                     channel.cost(
-                        &self.syllable[u.letters.0 as usize..u.letters.1 as usize],
+                        &syllable[u.letters.0 as usize..u.letters.1 as usize],
                         &self.observed[u.observed.0 as usize..u.observed.1 as usize],
                     )
                 })
