@@ -85,12 +85,16 @@ struct PrefixNode {
     children: [u32; 26],
     /// The form's range in the restorer's candidates, when the letters so far spell one.
     form: Option<(u32, u32)>,
+    /// Letters on the longest path below: a reading with more letters still to spell than
+    /// this leads nowhere.
+    height: u8,
 }
 
 const ROOT: u32 = 0;
 const EMPTY_NODE: PrefixNode = PrefixNode {
     children: [0; 26],
     form: None,
+    height: 0,
 };
 
 impl Prefixes {
@@ -117,6 +121,17 @@ impl Prefixes {
             }
             nodes[node].form = Some(range);
         }
+        // A child is made after its parent, so in reverse order every child comes first.
+        for node in (0..nodes.len()).rev() {
+            let height = nodes[node]
+                .children
+                .iter()
+                .filter(|&&c| c != 0)
+                .map(|&c| nodes[c as usize].height + 1)
+                .max()
+                .unwrap_or(0);
+            nodes[node].height = height;
+        }
         Prefixes { nodes }
     }
 
@@ -133,6 +148,10 @@ impl Prefixes {
 
     fn form(&self, node: u32) -> Option<(u32, u32)> {
         self.nodes[node as usize].form
+    }
+
+    fn height(&self, node: u32) -> usize {
+        usize::from(self.nodes[node as usize].height)
     }
 }
 
@@ -325,6 +344,14 @@ impl OcrWorker {
     ) {
         self.steps += 1;
         if self.steps > MAX_STEPS {
+            return;
+        }
+        // Every unit left reads as a letter or more, but for one that may read as none (a
+        // gap, up to two characters): when even that needs more letters than any syllable
+        // below this node has, no reading from here spells one.
+        let unread = self.observed.len() - at;
+        let gap_chars = if gapped { 0 } else { 2 };
+        if unread.saturating_sub(gap_chars).div_ceil(2) > restorer.ocr_prefixes.height(node) {
             return;
         }
         if at == self.observed.len() {
