@@ -177,7 +177,7 @@ impl LmView<'_> {
     /// [`Self::bigram_row`] of `v`) past `w`, so a sorted candidate list walks the row once.
     #[inline]
     pub fn bigram_ascending(&self, v: u16, row: &mut (u32, u32), w: u16) -> Bigram {
-        let at = lower_bound(self.bigrams, row.0 as usize..row.1 as usize, w);
+        let at = lower_bound_near(self.bigrams, row.0 as usize..row.1 as usize, w);
         row.0 = at as u32;
         if at < row.1 as usize && entry_u16(&self.bigrams[at], 0) == w {
             row.0 += 1;
@@ -235,7 +235,7 @@ impl LmView<'_> {
     /// sorted candidate list walks the row once.
     #[inline]
     pub fn trigram_ascending(&self, row: &mut (u32, u32), w: u16) -> Option<u32> {
-        let at = lower_bound(self.trigrams, row.0 as usize..row.1 as usize, w);
+        let at = lower_bound_near(self.trigrams, row.0 as usize..row.1 as usize, w);
         row.0 = at as u32;
         if at < row.1 as usize && entry_u16(&self.trigrams[at], 0) == w {
             row.0 += 1;
