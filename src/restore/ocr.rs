@@ -242,7 +242,11 @@ pub struct OcrWorker {
     observed: Vec<char>,
     units: Vec<Unit>,
     key: Vec<u8>,
+    /// Each syllable found, once (its cost is filled in from `cheapest` when the search ends).
     found: Vec<(u16, u32)>,
+    /// Per syllable id, the cheapest reading found for it (`u32::MAX`: none), reset for the
+    /// next word as `found` is read.
+    cheapest: Vec<u32>,
     /// Readings of each unit of the observed word ([`Self::read_units`]): per start, the ranges
     /// in `readings` of its one- and two-character units.
     readings: Vec<Rewrite>,
@@ -282,24 +286,28 @@ impl OcrWorker {
         self.key.clear();
         self.steps = 0;
         self.bound = SEARCH_BOUND;
+        self.cheapest.resize(restorer.model.vocab_len(), u32::MAX);
         if self.observed.len() <= 10 {
             self.read_units(channel);
             self.search(restorer, channel, 0, ROOT, 0, false);
         }
         let lm = restorer.model.lm();
-        self.found.sort_unstable_by_key(|&(id, cost)| (id, cost));
-        self.found.dedup_by_key(|&mut (id, _)| id);
-        self.found
-            .sort_unstable_by_key(|&(id, cost)| (cost + lm.unigram(id).0, id));
-        let best = self
-            .found
-            .first()
-            .map_or(0, |&(id, cost)| cost + lm.unigram(id).0);
+        for (id, cost) in &mut self.found {
+            *cost = std::mem::replace(&mut self.cheapest[usize::from(*id)], u32::MAX);
+        }
+        // Only the cheapest few are kept: select them, then order just those.
+        let total = |&(id, cost): &(u16, u32)| (cost + lm.unigram(id).0, id);
+        if self.found.len() > MAX_CANDIDATES {
+            self.found
+                .select_nth_unstable_by_key(MAX_CANDIDATES - 1, total);
+            self.found.truncate(MAX_CANDIDATES);
+        }
+        self.found.sort_unstable_by_key(total);
+        let best = self.found.first().map_or(0, |found| total(found).0);
         let kept = self
             .found
             .iter()
-            .take(MAX_CANDIDATES)
-            .take_while(|&&(id, cost)| cost + lm.unigram(id).0 <= best + CANDIDATE_MARGIN)
+            .take_while(|found| total(found).0 <= best + CANDIDATE_MARGIN)
             .count();
         self.found.truncate(kept);
         let exact = syllable::canonical(&lower)
@@ -463,7 +471,11 @@ impl OcrWorker {
                     )
                 })
                 .sum();
-            self.found.push((id, cost));
+            let cheapest = &mut self.cheapest[usize::from(id)];
+            if *cheapest == u32::MAX {
+                self.found.push((id, 0));
+            }
+            *cheapest = (*cheapest).min(cost);
         }
         true
     }
