@@ -241,7 +241,8 @@ impl CandidateCache {
 pub struct OcrWorker {
     observed: Vec<char>,
     units: Vec<Unit>,
-    key: Vec<u8>,
+    /// Letters the units so far read as (the trie node holds which).
+    spelled: usize,
     /// Each syllable found, once (its cost is filled in from `cheapest` when the search ends).
     found: Vec<(u16, u32)>,
     /// Per syllable id, the cheapest reading found for it (`u32::MAX`: none), reset for the
@@ -283,7 +284,7 @@ impl OcrWorker {
         self.observed.extend(lower.chars());
         self.found.clear();
         self.units.clear();
-        self.key.clear();
+        self.spelled = 0;
         self.steps = 0;
         self.bound = SEARCH_BOUND;
         self.cheapest.resize(restorer.model.vocab_len(), u32::MAX);
@@ -378,7 +379,7 @@ impl OcrWorker {
                     break;
                 }
                 let gap = rewrite.letters().is_empty();
-                if self.key.len() + rewrite.letters().len() > 8 || (gap && gapped) {
+                if gap && gapped {
                     continue;
                 }
                 let Some(next) = restorer.ocr_prefixes.walk(node, rewrite.letters()) else {
@@ -391,7 +392,7 @@ impl OcrWorker {
         }
         // A letter the OCR lost entirely. One gap per word (a lost letter or a speck read as
         // one): more would let any word become any syllable.
-        if !gapped && self.key.len() < 8 {
+        if !gapped {
             for rewrite in channel.rewrites(0) {
                 let total = cost + rewrite.cost;
                 if rewrite.cost > UNIT_BOUND || total > self.bound {
@@ -436,17 +437,17 @@ impl OcrWorker {
     }
 
     fn push(&mut self, at: usize, len: usize, rewrite: &Rewrite) {
-        let start = self.key.len();
-        self.key.extend_from_slice(rewrite.letters());
+        let start = self.spelled;
+        self.spelled += rewrite.letters().len();
         self.units.push(Unit {
             observed: (at as u8, (at + len) as u8),
-            letters: (start as u8, self.key.len() as u8),
+            letters: (start as u8, self.spelled as u8),
         });
     }
 
     fn pop(&mut self) {
         if let Some(unit) = self.units.pop() {
-            self.key.truncate(unit.letters.0 as usize);
+            self.spelled = usize::from(unit.letters.0);
         }
     }
 
@@ -458,7 +459,7 @@ impl OcrWorker {
         };
         for &id in &restorer.candidates[a as usize..b as usize] {
             let syllable = restorer.ocr_spellings.of(id);
-            if syllable.len() != self.key.len() {
+            if syllable.len() != self.spelled {
                 continue;
             }
             let cost: u32 = self
