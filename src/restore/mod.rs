@@ -104,14 +104,18 @@ pub const DEFAULT_PRUNE: u32 = 600;
 /// A segment longer than this (a text without punctuation) is decoded in pieces, which bounds
 /// the decoder's memory (16 states of 32 bytes per token) whatever the input.
 const MAX_SEGMENT_TOKENS: usize = 4096;
-/// Texts are cut into blocks of about this many bytes (at segment boundaries) for threads.
-pub const BLOCK_BYTES: usize = 16 * 1024;
-/// Blocks whose first passes are held at once (about 256 kB of text, 40 k words): a document
-/// adapts to its own usage within such a window. A long law changes subject from chapter to
-/// chapter, so a nearby window adapts better than the whole text (vlc-dev with windows of
-/// 4 / 8 / 16 / 32 / 64 / 256 blocks: 99.076 / 99.094 / 99.103 / 99.067 / 99.053 / 99.053 %),
-/// and the window's lattice (10–20 bytes per byte of text) stays in cache for the second pass.
-const WINDOW_BLOCKS: usize = 16;
+/// Texts are cut into blocks of about this many bytes (at segment boundaries), the work of one
+/// thread at a time. Small, so a directive of a few pages still spreads over the cores: with
+/// 16 kB blocks the 49 kB OCR bench text made three, and two threads were 1.3 times as fast as
+/// one.
+pub const BLOCK_BYTES: usize = 4 * 1024;
+/// Consecutive blocks of at least this many bytes in all (about 40 k words) make a window, whose
+/// first passes are held at once: a document adapts to its own usage within such a window. A
+/// long law changes subject from chapter to chapter, so a nearby window adapts better than the
+/// whole text (vlc-dev with windows of 64 / 128 / 256 / 512 / 1024 kB and more: 99.076 /
+/// 99.094 / 99.103 / 99.067 / 99.053 / 99.053 %), and the window's lattice (10–20 bytes per byte
+/// of text) stays in cache for the second pass.
+const WINDOW_BYTES: usize = 256 * 1024;
 /// Room for candidates per token in a first pass: vlc-dev averages 7 per word and words are
 /// most tokens.
 const CANDIDATES_PER_TOKEN: usize = 8;
@@ -242,7 +246,7 @@ impl Restorer {
 
     /// Restores `text` on the rayon pool, block by block; the output does not depend on the
     /// number of threads because blocks end only where segments end, and the document's
-    /// [`TopicBias`] sums the choices of all blocks (of each window of [`WINDOW_BLOCKS`]).
+    /// [`TopicBias`] sums the choices of all blocks (of each window of [`WINDOW_BYTES`]).
     pub fn restore_text(&self, text: &str, options: &RestoreOptions) -> String {
         settle(text, options, |text, options| {
             let (options, _, parts) = self.restore_blocks(text, options, false);
@@ -299,7 +303,7 @@ impl Restorer {
         };
         let blocks = blocks(text);
         let mut parts = Vec::with_capacity(blocks.len());
-        for window in blocks.chunks(WINDOW_BLOCKS) {
+        for window in windows(&blocks) {
             let first: Vec<FirstPass> = window
                 .par_iter()
                 .map_init(
@@ -607,6 +611,27 @@ fn blocks(text: &str) -> Vec<&str> {
         out.push(&text[start..]);
     }
     out
+}
+
+/// Consecutive runs of `blocks` of at least [`WINDOW_BYTES`] (the last one may be shorter).
+fn windows<'b, 't>(blocks: &'b [&'t str]) -> impl Iterator<Item = &'b [&'t str]> {
+    let mut rest = blocks;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let len = rest
+            .iter()
+            .position(|block| {
+                bytes += block.len();
+                bytes >= WINDOW_BYTES
+            })
+            .map_or(rest.len(), |last| last + 1);
+        let (window, after) = rest.split_at(len);
+        rest = after;
+        Some(window)
+    })
 }
 
 /// Whether a line starts with a lettered list item (`d) `, `b. `).
@@ -1401,5 +1426,21 @@ mod tests {
                 u32::from(c)
             );
         }
+    }
+
+    #[test]
+    fn windows_are_the_shortest_runs_of_blocks_that_reach_the_window_size() {
+        let line = "Dieu 1. Pham vi dieu chinh cua luat nay.\n";
+        let text = line.repeat(3 * super::WINDOW_BYTES / line.len());
+        let blocks = super::blocks(&text);
+        let windows: Vec<_> = super::windows(&blocks).collect();
+        assert_eq!(windows.concat(), blocks);
+        assert!(windows.len() >= 3, "{} windows", windows.len());
+        let bytes = |blocks: &[&str]| blocks.iter().map(|b| b.len()).sum::<usize>();
+        for window in &windows[..windows.len() - 1] {
+            assert!(bytes(window) >= super::WINDOW_BYTES);
+            assert!(bytes(&window[..window.len() - 1]) < super::WINDOW_BYTES);
+        }
+        assert!(bytes(windows.last().unwrap()) > 0);
     }
 }
