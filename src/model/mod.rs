@@ -99,7 +99,8 @@ pub struct LmView<'a> {
 
 /// A Bloom filter of the stored bigrams. Most pairs the decoder asks about are not stored (about
 /// four in five on OCR input, where candidates are many and mostly far-fetched), and saying so
-/// from a table that stays in cache spares a binary search in a long row of cold memory.
+/// with one probe of a 512 KiB table spares a binary search in a long row, whose probes each
+/// tend to miss the cache.
 #[derive(Debug)]
 struct PairFilter {
     words: Vec<u64>,

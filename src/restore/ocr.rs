@@ -10,10 +10,10 @@
 //! accented letters (`ố → 6` is cheap, `o → 6` is not). The word as written stays a candidate
 //! (as `<unk>`, copied verbatim) so names, foreign words and codes survive.
 
-use crate::model::format::UNK;
 use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
+use crate::model::format::UNK;
 use crate::model::{syllable, FxHashMap, FxHasher};
 use crate::text::strip::strip_char;
 
@@ -187,9 +187,8 @@ fn letter_slot(b: u8) -> Option<usize> {
 }
 
 /// Candidates already generated with one restorer, shared by its threads: running text repeats
-/// its words across the blocks that threads take, and each thread searched them again (on 150
-/// English-model pages, two threads did a third more searches than one). Sharded by word, so
-/// threads rarely wait for each other. Keyed by the OCR language, the lowercased word and
+/// its words across the blocks that threads take, and a cache per thread searched each of them
+/// again on every thread. Sharded by word, so threads rarely wait for each other. Keyed by the OCR language, the lowercased word and
 /// whether it was capitalized, since the cost of keeping it as written depends on that (`Kt` may
 /// be a name, `kt` is garble): keyed by the lowercase form alone, whichever spelling was met
 /// first decided for both, and the output depended on how the blocks fell to threads.
