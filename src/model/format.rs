@@ -154,21 +154,26 @@ pub fn lower_bound<const N: usize>(
             .position(|e| entry_word(e) >= w)
             .unwrap_or(row_entries.len())
     } else {
-        // Branches, not `partition_point`'s conditional moves: a predicted branch lets the next
-        // probe's load start before this one's arrives, and rows of frequent words are long
-        // and cold.
-        let (mut lo, mut hi) = (0, row_entries.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if entry_word(&row_entries[mid]) < w {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
+        halve(row_entries, 0, row_entries.len(), w)
     };
     row.start + offset
+}
+
+/// The first of `entries[lo..hi]` whose word is not below `w` (`hi` when there is none), by
+/// halving. Branches, not `partition_point`'s conditional moves: a predicted branch lets the
+/// next probe's load start before this one's arrives, and rows of frequent words are long and
+/// cold.
+#[inline]
+fn halve<const N: usize>(entries: &[[u8; N]], mut lo: usize, mut hi: usize, w: u16) -> usize {
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if entry_word(&entries[mid]) < w {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// [`lower_bound`] for a word likely near the row's start, as the next of a sorted list of
@@ -186,16 +191,7 @@ pub fn lower_bound_near<const N: usize>(
         lo = probe + 1;
         probe = 2 * probe + 1;
     }
-    let mut hi = probe.min(row_entries.len());
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if entry_word(&row_entries[mid]) < w {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    row.start + lo
+    row.start + halve(row_entries, lo, probe.min(row_entries.len()), w)
 }
 
 #[cfg(test)]
