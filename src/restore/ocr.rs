@@ -240,8 +240,6 @@ impl CandidateCache {
 pub struct OcrWorker {
     observed: Vec<char>,
     units: Vec<Unit>,
-    /// Letters the units so far read as (the trie node holds which).
-    spelled: usize,
     /// Each syllable found, once (its cost is filled in from `cheapest` when the search ends).
     found: Vec<(u16, u32)>,
     /// Per syllable id, the cheapest reading found for it (`u32::MAX`: none), reset for the
@@ -283,7 +281,6 @@ impl OcrWorker {
         self.observed.extend(lower.chars());
         self.found.clear();
         self.units.clear();
-        self.spelled = 0;
         self.steps = 0;
         self.bound = SEARCH_BOUND;
         self.cheapest.resize(restorer.model.vocab_len(), u32::MAX);
@@ -435,19 +432,23 @@ impl OcrWorker {
         }
     }
 
+    /// Letters the units so far read as (the trie node holds which).
+    fn spelled(&self) -> usize {
+        self.units
+            .last()
+            .map_or(0, |unit| usize::from(unit.letters.1))
+    }
+
     fn push(&mut self, at: usize, len: usize, rewrite: &Rewrite) {
-        let start = self.spelled;
-        self.spelled += rewrite.letters().len();
+        let start = self.spelled();
         self.units.push(Unit {
             observed: (at as u8, (at + len) as u8),
-            letters: (start as u8, self.spelled as u8),
+            letters: (start as u8, (start + rewrite.letters().len()) as u8),
         });
     }
 
     fn pop(&mut self) {
-        if let Some(unit) = self.units.pop() {
-            self.spelled = usize::from(unit.letters.0);
-        }
+        self.units.pop();
     }
 
     /// Prices every syllable of the stripped form spelled so far, unit by unit; whether there
@@ -458,7 +459,7 @@ impl OcrWorker {
         };
         for &id in &restorer.candidates[a as usize..b as usize] {
             let syllable = restorer.ocr_spellings.of(id);
-            if syllable.len() != self.spelled {
+            if syllable.len() != self.spelled() {
                 continue;
             }
             let cost: u32 = self
