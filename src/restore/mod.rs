@@ -1291,9 +1291,9 @@ fn copy_without_dust(
 /// What to write for `gap`, all that separates `token` from the restored word before it, when it
 /// is a dot, a hyphen or an underscore OCR put in place of a space after a lowercase word
 /// (`vơi.bộ`, `nước-ngoài`, `vu_an`): a space between lowercase words, and after a dot before a
-/// capital (`vơi.Bộ Tư pháp`, `này.Luật`) the dot and a space, since it may end a sentence. Lowercase syllables are
-/// hyphenated only in a few loanwords (`ô-dôn`), far rarer in directives than the specks
-/// Tesseract reads as dots and hyphens on a worn page.
+/// capital (`vơi.Bộ Tư pháp`, `này.Luật`) the dot and a space, since it may end a sentence.
+/// Lowercase syllables are hyphenated only in a few loanwords (`ô-dôn`), far rarer in
+/// directives than the specks Tesseract reads as dots and hyphens on a worn page.
 fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'static str> {
     if !matches!(kind, InputKind::OcrVie | InputKind::OcrEng) {
         return None;

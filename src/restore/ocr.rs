@@ -30,8 +30,7 @@ const FOUND_BOUND: u32 = 800;
 /// true word is often a reading that lost a vowel (`do` for `đào`, `to` for `tạo`), which ranks
 /// low on its own and needs the n-gram context to win: 8 kept `eng` heavy-page WER at 21.6 %,
 /// 12 gives 20.6 %, 16 19.6 %. The decoder's work grows with the count: 12 took 34 % more
-/// instructions than 8 on 150 varied English-model pages, where speed is already short of the
-/// 200 k words/s the project aims at.
+/// instructions than 8 on 150 varied English-model pages.
 const MAX_CANDIDATES: usize = 12;
 /// Candidates whose channel + unigram cost exceeds the best one's by more than this are dropped.
 const CANDIDATE_MARGIN: u32 = 900;
@@ -188,10 +187,11 @@ fn letter_slot(b: u8) -> Option<usize> {
 
 /// Candidates already generated with one restorer, shared by its threads: running text repeats
 /// its words across the blocks that threads take, and a cache per thread searched each of them
-/// again on every thread. Sharded by word, so threads rarely wait for each other. Keyed by the OCR language, the lowercased word and
-/// whether it was capitalized, since the cost of keeping it as written depends on that (`Kt` may
-/// be a name, `kt` is garble): keyed by the lowercase form alone, whichever spelling was met
-/// first decided for both, and the output depended on how the blocks fell to threads.
+/// again on every thread. Sharded by word, so threads rarely wait for each other. Keyed by the
+/// OCR language, the lowercased word and whether it was capitalized, since the cost of keeping
+/// it as written depends on that (`Kt` may be a name, `kt` is garble): keyed by the lowercase
+/// form alone, whichever spelling was met first decided for both, and the output depended on
+/// how the blocks fell to threads.
 #[derive(Debug, Default)]
 pub struct CandidateCache {
     shards: [Mutex<CacheShard>; CACHE_SHARDS],
