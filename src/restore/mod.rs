@@ -24,7 +24,7 @@ use crate::text::ToneStyle;
 use confusion::OcrLang;
 use decode::{local_cost, Decoder};
 use ocr::{ocr_lang, GarbleSigns, OcrWorker};
-use tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
+use tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind, OCR_SEPARATORS};
 
 /// What kind of text is being restored, which decides how much the decoder trusts the marks it
 /// sees.
@@ -1289,9 +1289,10 @@ fn copy_without_dust(
 }
 
 /// What to write for `gap`, all that separates `token` from the restored word before it, when it
-/// is a dot, a hyphen or an underscore OCR put in place of a space after a lowercase word
-/// (`vơi.bộ`, `nước-ngoài`, `vu_an`): a space between lowercase words, and after a dot before a
-/// capital (`vơi.Bộ Tư pháp`, `này.Luật`) the dot and a space, since it may end a sentence.
+/// is one of the [`OCR_SEPARATORS`] OCR put in place of a space after a lowercase word
+/// (`vơi.bộ`, `nước-ngoài`, `vu_an`, `bi'can`): a space between lowercase words, and after a dot
+/// before a capital (`vơi.Bộ Tư pháp`, `này.Luật`) the dot and a space, since it may end a
+/// sentence.
 /// Lowercase syllables are hyphenated only in a few loanwords (`ô-dôn`), far rarer in
 /// directives than the specks Tesseract reads as dots and hyphens on a worn page.
 fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'static str> {
@@ -1306,9 +1307,13 @@ fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'st
         return None;
     }
     let next = text[token.start..].chars().next()?;
-    match gap {
-        "." | "-" | "_" if next.is_lowercase() => Some(" "),
-        "." if next.is_uppercase() => Some(". "),
+    let mut gap_chars = gap.chars();
+    let separator = gap_chars
+        .next()
+        .filter(|c| OCR_SEPARATORS.contains(c) && gap_chars.next().is_none())?;
+    match separator {
+        '.' if next.is_uppercase() => Some(". "),
+        _ if !next.is_uppercase() => Some(" "),
         _ => None,
     }
 }

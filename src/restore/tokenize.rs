@@ -178,15 +178,17 @@ fn chunk(
     };
     if core.chars().all(is_letter) && core.chars().any(char::is_alphabetic) {
         push(0, core.len(), TokenKind::Word, &mut boundary);
-    } else if core.chars().any(|c| c.is_ascii_digit()) {
-        // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
-        push(0, core.len(), TokenKind::Number, &mut boundary);
-    } else if let Some(separator) = word_separator(core, is_syllable, split) {
+    } else if let Some(separator) = word_separator(core, is_letter, is_syllable, split) {
+        // Before numbers: OCR'd words joined by a speck may hold digits read for letters
+        // (`t6.chirc` for `tổ chức`), while a code's digits are never part of a word.
         let mut from = 0;
         for part in core.split(separator) {
             push(from, from + part.len(), TokenKind::Word, &mut boundary);
-            from += part.len() + 1;
+            from += part.len() + separator.len_utf8();
         }
+    } else if core.chars().any(|c| c.is_ascii_digit()) {
+        // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
+        push(0, core.len(), TokenKind::Number, &mut boundary);
     } else {
         push(0, core.len(), TokenKind::Other, &mut boundary);
     }
@@ -244,9 +246,14 @@ pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
 
 /// The character joining the words of `core`, when it is a run of syllables: a hyphen
 /// (`Rịa-Vũng`, any case) or, as `split` allows, a slash between lowercase ones (`tháng/lần`;
-/// capitals make a code: `KH/TU`), or on OCR input a dot, hyphen or underscore between words
+/// capitals make a code: `KH/TU`), or on OCR input one of [`OCR_SEPARATORS`] between words
 /// ([`ocr_joins`]).
-fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split) -> Option<char> {
+fn word_separator(
+    core: &str,
+    is_letter: &impl Fn(char) -> bool,
+    is_syllable: &impl Fn(&str) -> bool,
+    split: Split,
+) -> Option<char> {
     let joins = |separator: char, is_letter: fn(char) -> bool| {
         core.split(separator)
             .all(|p| !p.is_empty() && p.chars().all(is_letter) && is_syllable(p))
@@ -256,41 +263,55 @@ fn word_separator(core: &str, is_syllable: &impl Fn(&str) -> bool, split: Split)
     } else if split.slashes && joins('/', char::is_lowercase) {
         Some('/')
     } else if split.dots {
-        ['.', '-', '_']
+        OCR_SEPARATORS
             .into_iter()
-            .find(|&separator| ocr_joins(core, separator, is_syllable))
+            .find(|&separator| ocr_joins(core, separator, is_letter, is_syllable))
     } else {
         None
     }
 }
 
+/// What OCR writes between two words where the page had a space: a speck read as a dot, a
+/// hyphen or an underscore, or a mark of the line above read as an apostrophe (`khac’coé`,
+/// `bi'can`).
+pub const OCR_SEPARATORS: [char; 6] = ['.', '-', '_', '\'', '‘', '’'];
+
 /// Whether `core` is OCR'd words joined by `separator` where the page had a space, the first
-/// lowercase and each other lowercase (`vơi.bộ`, `phai-béi`, `vu_an`) or, after a dot, also
-/// capitalized (`vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the space lost);
-/// not a name or domain (`Ha.Noi`, `v.v`, `chinhphu.vn`).
-fn ocr_joins(core: &str, separator: char, is_syllable: &impl Fn(&str) -> bool) -> bool {
+/// lowercase and each other lowercase (`vơi.bộ`, `phai-béi`, `vu_an`, `t6.chirc`) or, after a
+/// dot, also capitalized (`vơi.Bộ Tư pháp`, `này.Luật`: a speck or a sentence's end with the
+/// space lost); not a name, domain or possessive (`Ha.Noi`, `v.v`, `chinhphu.vn`, `team's`).
+fn ocr_joins(
+    core: &str,
+    separator: char,
+    is_letter: &impl Fn(char) -> bool,
+    is_syllable: &impl Fn(&str) -> bool,
+) -> bool {
     let mut parts = core.split(separator);
-    let lowercase = |p: &str| p.chars().all(char::is_lowercase);
+    // Digits read for letters are neither case.
+    let lowercase =
+        |p: &str| p.chars().any(char::is_lowercase) && !p.chars().any(char::is_uppercase);
     let capitalized = |p: &str| {
         let mut letters = p.chars();
         separator == '.'
             && letters.next().is_some_and(char::is_uppercase)
-            && letters.all(char::is_lowercase)
+            && letters.all(|c| !c.is_uppercase())
     };
-    let word = |p: &str| ocr_word(p, is_syllable);
+    let word = |p: &str| p.chars().all(is_letter) && ocr_word(p, is_syllable);
     core.contains(separator)
         && parts.next().is_some_and(|p| word(p) && lowercase(p))
         && parts.all(|p| word(p) && (lowercase(p) || capitalized(p)))
 }
 
 /// Whether an OCR'd part of a run joined by punctuation can stand for one syllable: it spells
-/// one, or it is a short letter run with a vowel, as a garbled syllable is (`phai.béi` for
-/// `phải bồi`, `hode.di` for `hoặc đã`). Domains keep a part without a vowel (`gov.vn`,
-/// `v.v`) or a longer one (`thuvienphapluat`), so they stay whole.
+/// one, or it is a short run with a vowel, or a digit or sign read for one, as a garbled syllable
+/// is (`phai.béi` for `phải bồi`, `hode.di` for `hoặc đã`, `c6` for `có`). Domains keep a part
+/// without a vowel (`gov.vn`, `v.v`) or a longer one (`thuvienphapluat`), so they stay whole.
 fn ocr_word(part: &str, is_syllable: &impl Fn(&str) -> bool) -> bool {
     let short_with_vowel = || {
         part.chars().count() <= MAX_SYLLABLE_CHARS
-            && part.chars().any(|c| is_ascii_vowel(strip_char(c)))
+            && part
+                .chars()
+                .any(|c| is_ascii_vowel(strip_char(c)) || !c.is_alphabetic())
     };
     !part.is_empty() && (is_syllable(part) || short_with_vowel())
 }
@@ -446,6 +467,38 @@ mod tests {
                 "abc_vn",
                 "thuvienphap.vn",
                 "Vu_an"
+            ]
+        );
+    }
+
+    #[test]
+    fn ocr_tokens_split_words_joined_by_an_apostrophe_or_holding_digits_read_for_letters() {
+        let text = "khac’coé bi'can thu'c team's Couldn't t6.chirc c6.két 24-CTr/TU 5.a s6-b";
+        let mut tokens = Vec::new();
+        let is_letter = |c: char| c.is_alphabetic() || c == '6';
+        let is_syllable = |w: &str| matches!(w, "khac" | "bi" | "can" | "team");
+        tokenize_with(text, is_letter, is_syllable, true, &mut tokens);
+        let words: Vec<String> = tokens
+            .iter()
+            .map(|t| format!("{}:{:?}", &text[t.start..t.end], t.kind))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "khac:Word",
+                "coé:Word",
+                "bi:Word",
+                "can:Word",
+                "thu'c:Other",
+                "team's:Other",
+                "Couldn't:Other",
+                "t6:Word",
+                "chirc:Word",
+                "c6:Word",
+                "két:Word",
+                "24-CTr/TU:Number",
+                "5.a:Number",
+                "s6-b:Number",
             ]
         );
     }
