@@ -1299,10 +1299,11 @@ fn ocr_join(kind: InputKind, gap: &str, text: &str, token: Token) -> Option<&'st
     if !matches!(kind, InputKind::OcrVie | InputKind::OcrEng) {
         return None;
     }
+    // The word before ends in a lowercase letter or a digit read for one (`t6.chirc`).
     let after_lowercase = text[..token.start - gap.len()]
         .chars()
         .next_back()
-        .is_some_and(char::is_lowercase);
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
     if !after_lowercase {
         return None;
     }
