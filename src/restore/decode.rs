@@ -85,7 +85,7 @@ impl Decoder {
     /// Chooses one candidate per position; `cands[ranges[i]]` are the candidate ids of position
     /// `i`, `channel[ranges[i]]` their noisy-channel costs (OCR input; empty for none), `cases[i]`
     /// how the word at `i` is written. Writes the chosen candidate indexes (into each position's
-    /// range) to `path`.
+    /// range) to `path` and returns the path's cost, `</s>` included.
     #[allow(clippy::too_many_arguments)]
     pub fn decode(
         &mut self,
@@ -96,11 +96,11 @@ impl Decoder {
         cases: &[Case],
         beam: usize,
         path: &mut Vec<u16>,
-    ) {
+    ) -> u32 {
         path.clear();
         let n = ranges.len();
         if n == 0 {
-            return;
+            return 0;
         }
         debug_assert_eq!(cases.len(), n);
         let case_costs = CaseShare::cost_table();
@@ -239,6 +239,7 @@ impl Decoder {
             path[i] = state.cur;
             si = state.back as usize;
         }
+        best.0
     }
 
     /// Ends position `i`, whose states all cost at most `best + BEAM_MARGIN`: keeps the `beam`

@@ -6,6 +6,7 @@
 pub mod confusion;
 pub mod decode;
 pub mod ocr;
+mod resegment;
 pub mod tokenize;
 
 use std::path::Path;
@@ -233,6 +234,8 @@ impl Restorer {
             decoder: Decoder::default(),
             ocr: OcrWorker::default(),
             affected: Vec::new(),
+            window: Vec::new(),
+            window_cases: Vec::new(),
         }
     }
 
@@ -665,6 +668,9 @@ pub struct RestoreWorker<'a> {
     ocr: OcrWorker,
     /// Positions of the segment where the document's bias may change the first pass's choice.
     affected: Vec<usize>,
+    /// The tokens around a word [`Self::resegment`] tries, and their cases.
+    window: Vec<Token>,
+    window_cases: Vec<Case>,
 }
 
 impl RestoreWorker<'_> {
@@ -729,6 +735,11 @@ impl RestoreWorker<'_> {
                 }
                 !dust
             });
+        }
+        if let Some(channel) = channel {
+            let mut tokens = std::mem::take(&mut first.tokens);
+            self.resegment(text, &mut tokens, options, channel);
+            first.tokens = tokens;
         }
         find_stripped_eth(text, &first.tokens, &mut first.eth);
         if let Some(channel) = channel {
@@ -900,9 +911,9 @@ impl RestoreWorker<'_> {
         out
     }
 
-    /// Decodes the segment's lattice and takes the chosen candidate ids.
-    fn decode_lattice(&mut self, lm: &crate::model::LmView<'_>, cases: &[Case]) {
-        self.decoder.decode(
+    /// Decodes the segment's lattice and takes the chosen candidate ids; returns the path's cost.
+    fn decode_lattice(&mut self, lm: &crate::model::LmView<'_>, cases: &[Case]) -> u32 {
+        let cost = self.decoder.decode(
             lm,
             &self.cand_ids,
             &self.channel,
@@ -912,6 +923,7 @@ impl RestoreWorker<'_> {
             &mut self.path,
         );
         self.choose_path();
+        cost
     }
 
     /// The second pass's lattice of a segment: the words within [`RECHECK_RADIUS`] of one the
@@ -1006,6 +1018,13 @@ impl RestoreWorker<'_> {
                     && !ocr::is_list_letter(text, token.start, token.end);
                 if free {
                     let word = &text[token.start..token.end];
+                    let joined;
+                    let word = if word.contains(' ') {
+                        joined = resegment::joined(word);
+                        &joined
+                    } else {
+                        word
+                    };
                     self.ocr.candidates(
                         restorer,
                         channel,
@@ -1013,6 +1032,15 @@ impl RestoreWorker<'_> {
                         &mut self.cand_ids,
                         &mut self.channel,
                     );
+                    let range = start as usize..self.cand_ids.len();
+                    let kept_as_written = self.cand_ids[range.clone()]
+                        .iter()
+                        .position(|&id| id == UNK)
+                        .filter(|_| range.len() > 1 && resegment::touches(tokens, t));
+                    if let Some(k) = kept_as_written {
+                        self.cand_ids.remove(range.start + k);
+                        self.channel.remove(range.start + k);
+                    }
                 } else {
                     self.cand_ids.push(UNK);
                 }
@@ -1110,6 +1138,11 @@ impl RestoreWorker<'_> {
                 out.push_str(join);
             } else {
                 copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
+            }
+            // The second half of a word OCR merged (`luatnay`).
+            let t = slot.token as usize;
+            if t > 0 && tokens[t - 1].end == token.start {
+                out.push(' ');
             }
             let at = out.len();
             write_cased(out, input, restorer.spelling(id, options.tone_style));

@@ -22,7 +22,9 @@ pub enum TokenKind {
     Other,
 }
 
-/// A token with byte offsets into the tokenized text.
+/// A token with byte offsets into the tokenized text. Tokens never touch here; on OCR input the
+/// restorer may cut a word run together into two that do (`luat|nay`), or join two words into
+/// one with the space inside (`hoac h`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
     pub start: usize,
