@@ -1,8 +1,8 @@
 //! Words OCR merged or split: a lost space (`luatnay` for `luật này`) or a worn letter read as a
 //! gap (`hoac h` for `hoạch`, `c ong` for `công`). Before a text's segments are decoded, a
 //! lowercase word the channel reads as no syllable, or only as an unlikely one, is tried cut where
-//! both parts spell syllables, and a consonant standing alone is tried joined to the word before
-//! or after it. Each form is decoded over a few words around it, the same span of text for all,
+//! both parts read as syllables (see [`RestoreWorker::plausible_cuts`]), and a consonant standing
+//! alone is tried joined to the word before or after it. Each form is decoded over a few words around it, the same span of text for all,
 //! and the cheapest path wins, a changed spacing paying [`SPLIT_COST`] or [`JOIN_COST`]. The
 //! halves of a cut word are two tokens that touch ([`touches`]); a joined word is one token with
 //! the space inside. The penalties are hand-set (tuned on the dev pages): the aligned training
