@@ -978,16 +978,9 @@ impl RestoreWorker<'_> {
     /// Candidate ids of a word token, and whether they came from its stripped form.
     fn candidates(&mut self, word: &str) -> (bool, Option<(u32, u32)>) {
         let restorer = self.restorer;
-        self.key.clear();
-        let mut accented = false;
-        for c in word.chars() {
-            let base = strip_char(c);
-            accented |= base != c;
-            if !base.is_ascii_alphabetic() || self.key.len() == 8 {
-                return (false, None);
-            }
-            self.key.push(base.to_ascii_lowercase() as u8);
-        }
+        let Some(accented) = self.strip_into_key(word) else {
+            return (false, None);
+        };
         if accented {
             self.lower.clear();
             self.lower.extend(word.chars().flat_map(char::to_lowercase));
@@ -995,8 +988,28 @@ impl RestoreWorker<'_> {
                 .and_then(|form| restorer.accented.get(form.as_str()).copied());
             return (false, id.map(|id| (u32::from(id), u32::MAX)));
         }
-        let range = pack_key(&self.key).and_then(|key| restorer.forms.get(&key).copied());
-        (true, range)
+        (true, self.key_form())
+    }
+
+    /// Fills `self.key` with the letters of `word` stripped of their marks, lowercase; returns
+    /// whether any had a mark, or `None` when `word` is no run of at most 8 letters.
+    fn strip_into_key(&mut self, word: &str) -> Option<bool> {
+        self.key.clear();
+        let mut accented = false;
+        for c in word.chars() {
+            let base = strip_char(c);
+            accented |= base != c;
+            if !base.is_ascii_alphabetic() || self.key.len() == 8 {
+                return None;
+            }
+            self.key.push(base.to_ascii_lowercase() as u8);
+        }
+        Some(accented)
+    }
+
+    /// The candidate range of the stripped form in `self.key`, if it is one.
+    fn key_form(&self) -> Option<(u32, u32)> {
+        pack_key(&self.key).and_then(|key| self.restorer.forms.get(&key).copied())
     }
 
     /// Fills the slots, candidates and channel costs of a segment.

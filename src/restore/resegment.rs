@@ -11,7 +11,7 @@
 use super::confusion::Channel;
 use super::tokenize::{observed_cases, Token, TokenKind};
 use super::{is_kept_as_written, ocr, RestoreOptions, RestoreWorker};
-use crate::model::format::{pack_key, UNK};
+use crate::model::format::UNK;
 use crate::model::LmView;
 use crate::text::legacy::is_ascii_vowel;
 use crate::text::strip::strip_char;
@@ -38,11 +38,15 @@ const MAX_JOINED_CHARS: usize = 6;
 /// Whether token `t` touches a neighbour: it is half of a word cut in two, and both halves are
 /// read as syllables, never kept as written (nothing would part them then).
 pub(super) fn touches(tokens: &[Token], t: usize) -> bool {
-    let token = tokens[t];
-    (t > 0 && tokens[t - 1].end == token.start)
-        || tokens
-            .get(t + 1)
-            .is_some_and(|next| next.start == token.end)
+    touches_previous(tokens, t) || touches_previous(tokens, t + 1)
+}
+
+/// Whether token `t` is the second half of a word cut in two.
+pub(super) fn touches_previous(tokens: &[Token], t: usize) -> bool {
+    t > 0
+        && tokens
+            .get(t)
+            .is_some_and(|token| tokens[t - 1].end == token.start)
 }
 
 /// What the channel makes of a word.
@@ -267,15 +271,7 @@ impl RestoreWorker<'_> {
 
     /// Whether `part` without its marks is a syllable's stripped form.
     fn spells_a_form(&mut self, part: &str) -> bool {
-        self.key.clear();
-        for c in part.chars() {
-            let base = strip_char(c).to_ascii_lowercase();
-            if !base.is_ascii_alphabetic() || self.key.len() == 8 {
-                return false;
-            }
-            self.key.push(base as u8);
-        }
-        pack_key(&self.key).is_some_and(|key| self.restorer.forms.contains_key(&key))
+        self.strip_into_key(part).is_some() && self.key_form().is_some()
     }
 
     /// The cost of the best path through the tokens around `t` read as `reading`; `None` when a
