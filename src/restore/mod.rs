@@ -737,9 +737,7 @@ impl RestoreWorker<'_> {
             });
         }
         if let Some(channel) = channel {
-            let mut tokens = std::mem::take(&mut first.tokens);
-            self.resegment(text, &mut tokens, options, channel);
-            first.tokens = tokens;
+            self.resegment(text, &mut first.tokens, options, channel);
         }
         find_stripped_eth(text, &first.tokens, &mut first.eth);
         if let Some(channel) = channel {
@@ -1153,8 +1151,7 @@ impl RestoreWorker<'_> {
                 copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
             }
             // The second half of a word OCR merged (`luatnay`).
-            let t = slot.token as usize;
-            if t > 0 && tokens[t - 1].end == token.start {
+            if resegment::touches_previous(tokens, slot.token as usize) {
                 out.push(' ');
             }
             let at = out.len();
