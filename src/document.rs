@@ -36,6 +36,21 @@ pub enum PageMethod {
     Ocr,
 }
 
+/// One word of a line, where the page shows it. OCR and PDF text layers both give words with
+/// boxes; the layout, the parser's header reading and the archival exports (ALTO, hOCR, PDF text
+/// layers) all start from these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub bbox: BBox,
+    /// Recognition confidence in 0..=1 (OCR only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// Character range of the word within its line's `text`.
+    pub start: usize,
+    pub end: usize,
+}
+
 /// One line of a page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Line {
@@ -45,6 +60,9 @@ pub struct Line {
     /// Mean word confidence in 0..=1 when the line came from OCR.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
+    /// The line's words with their boxes, when the source has geometry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Word>,
 }
 
 impl Line {
@@ -53,8 +71,17 @@ impl Line {
             text: text.into(),
             bbox: None,
             confidence: None,
+            words: Vec::new(),
         }
     }
+}
+
+/// Progress of one document's pages, for progress bars: how many pages it has, once known, then
+/// one `Done` per page read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEvent {
+    Found(usize),
+    Done,
 }
 
 /// One page of an ingested document.

@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
+use crate::document::PageEvent;
 use crate::document::{OffsetMap, Page, PageMethod, RawText, Span, SpanMapper};
 use crate::error::Result;
-use crate::ingest::{self, IngestOptions, Ingested, PageEvent};
+use crate::ingest::{self, IngestOptions, Ingested};
 use crate::parse;
 use crate::restore::ocr::OffsetShifts;
 use crate::restore::{InputKind, RestoreOptions, Restorer};

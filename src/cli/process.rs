@@ -14,8 +14,9 @@ use rayon::prelude::*;
 
 use super::output::{write_json_file, write_json_line};
 use super::{EXIT_OK, EXIT_SOME_FAILED};
+use vanban::document::PageEvent;
 use vanban::error::Error;
-use vanban::ingest::{self, Input, PageEvent};
+use vanban::ingest::{self, Input};
 use vanban::parse::{entities, Entity};
 use vanban::pipeline::{Pipeline, PipelineOptions};
 use vanban::restore::RestoreOptions;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::document::{Line, Page, PageMethod, RawText, SourceKind};
+use crate::document::{Line, Page, PageEvent, PageMethod, RawText, SourceKind};
 use crate::error::{Error, Result};
 use crate::text::{self, Encoding};
 
@@ -153,14 +153,6 @@ pub struct Ingested {
     pub pages: Vec<Page>,
     pub raw: RawText,
     pub warnings: Vec<String>,
-}
-
-/// Progress of one document's pages, for progress bars: how many pages it has, once known, then
-/// one `Done` per page read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageEvent {
-    Found(usize),
-    Done,
 }
 
 /// Reads one input into pages of text.

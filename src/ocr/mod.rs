@@ -21,7 +21,7 @@ pub use decode::decode_pages;
 #[cfg(feature = "ocr")]
 pub use engine::tessdata_dir;
 
-use crate::document::{BBox, Line, Page, PageMethod};
+use crate::document::{BBox, Line, Page, PageMethod, Word};
 
 /// Recognizes one page image. Errors are plain reasons; the caller names the file.
 pub fn recognize(image: &GrayImage, language: &str, number: u32) -> Result<Page, String> {
@@ -148,7 +148,7 @@ mod engine {
 
 /// Groups Tesseract's TSV words (level 5) into lines, with a blank line between paragraphs.
 fn lines_from_tsv(tsv: &str) -> Vec<Line> {
-    struct Word<'a> {
+    struct TsvWord<'a> {
         key: (u32, u32, u32),
         bbox: BBox,
         confidence: f32,
@@ -164,7 +164,7 @@ fn lines_from_tsv(tsv: &str) -> Vec<Line> {
         if text.is_empty() {
             return None;
         }
-        Some(Word {
+        Some(TsvWord {
             key: (n(2)?, n(3)?, n(4)?),
             bbox: BBox {
                 x: n(6)?,
@@ -177,10 +177,10 @@ fn lines_from_tsv(tsv: &str) -> Vec<Line> {
         })
     });
     let mut lines: Vec<Line> = Vec::new();
-    let mut current: Option<((u32, u32, u32), Vec<Word>)> = None;
+    let mut current: Option<((u32, u32, u32), Vec<TsvWord>)> = None;
     let flush = |lines: &mut Vec<Line>,
                  key: (u32, u32, u32),
-                 words: Vec<Word>,
+                 words: Vec<TsvWord>,
                  previous: Option<(u32, u32)>| {
         if previous.is_some_and(|p| p != (key.0, key.1)) {
             lines.push(Line::plain(""));
@@ -198,8 +198,28 @@ fn lines_from_tsv(tsv: &str) -> Vec<Line> {
             .max()
             .unwrap_or(0);
         let confidence = words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32;
+        let mut text = String::new();
+        let mut line_words = Vec::with_capacity(words.len());
+        let mut start = 0;
+        for word in &words {
+            if !text.is_empty() {
+                text.push(' ');
+                start += 1;
+            }
+            text.push_str(word.text);
+            let end = start + word.text.chars().count();
+            line_words.push(Word {
+                text: word.text.to_owned(),
+                bbox: word.bbox,
+                confidence: Some(word.confidence),
+                start,
+                end,
+            });
+            start = end;
+        }
         lines.push(Line {
-            text: words.iter().map(|w| w.text).collect::<Vec<_>>().join(" "),
+            text,
+            words: line_words,
             bbox: Some(BBox {
                 x: x0,
                 y: y0,
@@ -253,5 +273,11 @@ mod tests {
             })
         );
         assert_eq!(lines[0].confidence, Some(0.94));
+        let second = &lines[0].words[1];
+        assert_eq!(second.text, "302-KH/HU");
+        let spanned: String = lines[0].text.chars().skip(3).take(9).collect();
+        assert_eq!(spanned, "302-KH/HU");
+        assert_eq!((second.start, second.end), (3, 12));
+        assert_eq!(second.confidence, Some(0.915));
     }
 }

@@ -14,9 +14,8 @@ use image::GrayImage;
 use lopdf::{Document, Object, ObjectId};
 use rayon::prelude::*;
 
-use crate::document::{Line, Page, PageMethod};
+use crate::document::{Line, Page, PageEvent, PageMethod};
 use crate::error::{Error, Result};
-use crate::ingest::PageEvent;
 use crate::model::syllable;
 
 /// Rasterization resolution for OCR: Tesseract reads body text best at about 300 dpi.
