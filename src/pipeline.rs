@@ -7,7 +7,7 @@ use crate::document::{OffsetMap, Page, PageMethod, RawText, Span, SpanMapper};
 use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested};
 use crate::parse;
-use crate::restore::ocr::OffsetShifts;
+use crate::restore::OffsetShifts;
 use crate::restore::{InputKind, RestoreOptions, Restorer};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,

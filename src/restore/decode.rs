@@ -3,6 +3,7 @@
 //! per position. Costs are integers (`-ln p` scaled), all buffers are reused between segments.
 
 use super::tokenize::Case;
+use super::RestoreWorker;
 use crate::model::format::{CaseShare, BOS, EOS, NONE};
 use crate::model::{Bigram, LmView};
 
@@ -325,4 +326,31 @@ pub fn local_cost(lm: &LmView<'_>, ids: &[u16], cases: &[Case], i: usize, w: u16
         }
     }
     total
+}
+impl RestoreWorker<'_> {
+    /// Decodes the segment's lattice and takes the chosen candidate ids; returns the path's cost.
+    pub(super) fn decode_lattice(&mut self, lm: &crate::model::LmView<'_>, cases: &[Case]) -> u32 {
+        let cost = self.decoder.decode(
+            lm,
+            &self.cand_ids,
+            &self.channel,
+            &self.ranges,
+            cases,
+            self.restorer.beam,
+            &mut self.path,
+        );
+        self.choose_path();
+        cost
+    }
+
+    /// The candidate ids of `self.path`.
+    fn choose_path(&mut self) {
+        self.ids.clear();
+        self.ids.extend(
+            self.path
+                .iter()
+                .zip(&self.ranges)
+                .map(|(&j, &(a, _))| self.cand_ids[a as usize + j as usize]),
+        );
+    }
 }

@@ -9,8 +9,9 @@
 //! pairs count confusions within words, not lost or added spaces.
 
 use super::confusion::Channel;
+use super::roles::{self, is_kept_as_written};
 use super::tokenize::{observed_cases, Token, TokenKind};
-use super::{is_kept_as_written, ocr, RestoreOptions, RestoreWorker};
+use super::{RestoreOptions, RestoreWorker};
 use crate::model::format::UNK;
 use crate::model::LmView;
 use crate::text::legacy::is_ascii_vowel;
@@ -163,7 +164,7 @@ impl RestoreWorker<'_> {
     fn is_free_word(&self, text: &str, token: Token) -> bool {
         token.kind == TokenKind::Word
             && !is_kept_as_written(text, &token)
-            && !ocr::is_list_letter(text, token.start, token.end)
+            && !roles::is_list_letter(text, token.start, token.end)
     }
 
     /// Whether `tokens[t]` (read at cost `printed`, when known) and the token after it may be

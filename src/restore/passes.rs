@@ -1,0 +1,267 @@
+//! The two passes over a block: the first tokenizes, builds each segment's lattice of candidates,
+//! decodes it as the model alone sees it and counts the choices; the second adapts to the
+//! document's usage ([`super::adapt`]) and writes the result ([`super::write`]).
+
+use super::adapt::{bias_may_change, TopicBias};
+use super::confusion::{self, OcrLang};
+use super::ocr_candidates::ocr_lang;
+use super::roles::{self, find_stripped_eth};
+use super::tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
+use super::write::copy_without_dust;
+use super::{InputKind, Restoration, RestoreOptions, RestoreWorker, Slot};
+use crate::model::format::pack_key;
+use crate::model::syllable;
+use crate::text::strip::strip_char;
+
+/// A segment longer than this (a text without punctuation) is decoded in pieces, which bounds
+/// the decoder's memory (16 states of 32 bytes per token) whatever the input.
+const MAX_SEGMENT_TOKENS: usize = 4096;
+
+/// Room for candidates per token in a first pass: vlc-dev averages 7 per word and words are
+/// most tokens.
+const CANDIDATES_PER_TOKEN: usize = 8;
+
+/// What the first pass over a block leaves for the second: its choices, and the tokens and
+/// lattice, so the second pass neither tokenizes nor looks up candidates again.
+#[derive(Debug, Default)]
+pub(super) struct FirstPass {
+    tokens: Vec<Token>,
+    cases: Vec<Case>,
+    eth: Vec<usize>,
+    /// OCR input: the letter of each list item (token index, letter), see [`roles::list_letters`].
+    list_letters: Vec<(usize, char)>,
+    /// Specks dropped from Vietnamese-model OCR (see [`roles::is_dust`]): byte ranges with the
+    /// spaces after them, left out of the tokens so the words around them stay neighbours.
+    dust: Vec<(usize, usize)>,
+    /// Per segment: its first token and its first candidate.
+    segments: Vec<(usize, usize)>,
+    /// One slot per token, with its candidate range relative to its segment's first candidate.
+    slots: Vec<Slot>,
+    ranges: Vec<(u32, u32)>,
+    cand_ids: Vec<u16>,
+    /// Noisy-channel cost of each candidate (empty for text that is not OCR output).
+    channel: Vec<u32>,
+    /// The candidate chosen for each slot.
+    chosen: Vec<u16>,
+    /// The decoder's margin of every candidate (see [`Decoder::margins`]).
+    margins: Vec<u16>,
+    /// How often each candidate id was chosen where there was a choice.
+    pub(super) counts: Vec<u32>,
+}
+
+impl RestoreWorker<'_> {
+    /// Tokenizes `text`, builds the lattice of each segment, decodes it as the model alone sees
+    /// it and counts the choices.
+    pub(super) fn first_pass(&mut self, text: &str, options: &RestoreOptions) -> FirstPass {
+        let mut first = FirstPass::default();
+        if options.input_kind == InputKind::Accented {
+            return first;
+        }
+        let restorer = self.restorer;
+        let lm = restorer.model.lm();
+        let forms = &restorer.forms;
+        let accented = &restorer.accented;
+        let channel = ocr_lang(options.input_kind)
+            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        // The Vietnamese model reads most marks right, so what it read is the document's usage,
+        // which the first pass's choices are not: they follow the n-gram model, whose Wikipedia
+        // `công chúng` outweighs a notarization law's `công chứng` read forty times.
+        let reads_accented = channel.is_some_and(|c| c.lang == OcrLang::Vie);
+        tokenize_with(
+            text,
+            |c| c.is_alphabetic() || channel.is_some_and(|ch| ch.is_letter_symbol(c)),
+            |part| {
+                let lower = part.to_lowercase();
+                let stripped: String = lower.chars().map(strip_char).collect();
+                pack_key(stripped.as_bytes()).is_some_and(|k| forms.contains_key(&k))
+                    || syllable::canonical(&lower)
+                        .is_some_and(|f| accented.contains_key(f.as_str()))
+            },
+            channel.is_some(),
+            &mut first.tokens,
+        );
+        if reads_accented {
+            first.tokens.retain(|token| {
+                let dust =
+                    token.kind == TokenKind::Word && roles::is_dust(text, token.start, token.end);
+                if dust {
+                    let after = &text[token.end..];
+                    let spaces = after.len() - after.trim_start_matches(' ').len();
+                    first.dust.push((token.start, token.end + spaces));
+                }
+                !dust
+            });
+        }
+        if let Some(channel) = channel {
+            self.resegment(text, &mut first.tokens, options, channel);
+        }
+        find_stripped_eth(text, &first.tokens, &mut first.eth);
+        if let Some(channel) = channel {
+            roles::list_letters(text, &first.tokens, channel, &mut first.list_letters);
+        }
+        observed_cases(text, &first.tokens, &mut first.cases);
+        first.counts.resize(restorer.model.vocab_len(), 0);
+        let tokens = std::mem::take(&mut first.tokens);
+        // Sized up front: growing by doubling copies the lattice again and again.
+        first.slots.reserve(tokens.len());
+        first.ranges.reserve(tokens.len());
+        first.chosen.reserve(tokens.len());
+        first.cand_ids.reserve(tokens.len() * CANDIDATES_PER_TOKEN);
+        first.margins.reserve(tokens.len() * CANDIDATES_PER_TOKEN);
+        let mut segment_start = 0;
+        for t in 1..=tokens.len() {
+            let ends = t == tokens.len()
+                || tokens[t].starts_segment
+                || t - segment_start == MAX_SEGMENT_TOKENS;
+            if !ends {
+                continue;
+            }
+            let segment = &tokens[segment_start..t];
+            self.build_lattice(text, segment, options);
+            let cases = &first.cases[segment_start..t];
+            self.decode_lattice(&lm, cases);
+            for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
+                if slot.free && b - a >= 2 {
+                    let token = &segment[slot.token as usize];
+                    let read = reads_accented
+                        .then(|| restorer.accented_id(&text[token.start..token.end]))
+                        .flatten()
+                        .filter(|read| self.cand_ids[a as usize..b as usize].contains(read));
+                    first.counts[usize::from(read.unwrap_or(id))] += 1;
+                }
+            }
+            first.segments.push((segment_start, first.cand_ids.len()));
+            first.slots.extend_from_slice(&self.slots);
+            first.ranges.extend_from_slice(&self.ranges);
+            first.cand_ids.extend_from_slice(&self.cand_ids);
+            first.channel.extend_from_slice(&self.channel);
+            first.chosen.extend_from_slice(&self.ids);
+            first.margins.extend_from_slice(self.decoder.margins());
+            segment_start = t;
+        }
+        first.tokens = tokens;
+        first
+    }
+
+    /// Writes the restoration of `text` from the first pass, decoding again the segments where
+    /// the document's `bias` could change a choice; per-token detail when `detailed`.
+    pub(super) fn second_pass(
+        &mut self,
+        text: &str,
+        options: &RestoreOptions,
+        first: &FirstPass,
+        bias: &TopicBias,
+        detailed: bool,
+    ) -> Restoration {
+        let mut out = Restoration {
+            text: String::with_capacity(text.len() + 16),
+            tokens: Vec::new(),
+            input_kind: Some(options.input_kind),
+        };
+        if options.input_kind == InputKind::Accented {
+            out.text.push_str(text);
+            return out;
+        }
+        let lm = self.restorer.model.lm();
+        let mut details = Vec::new();
+        let mut copied = 0;
+        for (s, &(first_token, first_candidate)) in first.segments.iter().enumerate() {
+            let end_token = first
+                .segments
+                .get(s + 1)
+                .map_or(first.tokens.len(), |next| next.0);
+            let end_candidate = first
+                .segments
+                .get(s + 1)
+                .map_or(first.cand_ids.len(), |next| next.1);
+            let tokens = &first.tokens[first_token..end_token];
+            let cases = &first.cases[first_token..end_token];
+            let previous = &first.chosen[first_token..end_token];
+            let margins = &first.margins[first_candidate..end_candidate];
+            let slots = &first.slots[first_token..end_token];
+            let ranges = &first.ranges[first_token..end_token];
+            let cand_ids = &first.cand_ids[first_candidate..end_candidate];
+            self.affected.clear();
+            if !bias.is_empty() {
+                self.affected.extend((0..slots.len()).filter(|&i| {
+                    slots[i].free
+                        && bias_may_change(
+                            &lm,
+                            bias,
+                            previous,
+                            &cand_ids[ranges[i].0 as usize..ranges[i].1 as usize],
+                            &margins[ranges[i].0 as usize..ranges[i].1 as usize],
+                            cases,
+                            i,
+                        )
+                }));
+            }
+            self.slots.clear();
+            self.slots.extend_from_slice(slots);
+            let channel = first
+                .channel
+                .get(first_candidate..end_candidate)
+                .unwrap_or(&[]);
+            if self.affected.is_empty() {
+                // The document's bias cannot move any choice of the first pass: it stands.
+                self.ids.clear();
+                self.ids.extend_from_slice(previous);
+            } else {
+                self.build_recheck_lattice(bias, previous, ranges, cand_ids, channel);
+                self.decode_lattice(&lm, cases);
+            }
+            if detailed {
+                // The report weighs every candidate, so it reads the whole lattice.
+                self.ranges.clear();
+                self.ranges.extend_from_slice(ranges);
+                self.cand_ids.clear();
+                self.cand_ids.extend_from_slice(cand_ids);
+                self.channel.clear();
+                self.channel.extend_from_slice(channel);
+                self.path.clear();
+                self.path
+                    .extend(self.ids.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
+                        let range = &self.cand_ids[a as usize..b as usize];
+                        range.iter().position(|&c| c == id).unwrap_or(0) as u16
+                    }));
+            }
+            copied = self.write_segment(
+                text,
+                tokens,
+                first_token,
+                &first.eth,
+                &first.list_letters,
+                &first.dust,
+                cases,
+                options,
+                &mut out.text,
+                copied,
+                detailed.then_some(&mut details),
+                &lm,
+            );
+        }
+        copy_without_dust(
+            text,
+            copied..text.len(),
+            &first.dust,
+            &mut out.text,
+            detailed.then_some(&mut details),
+        );
+        // Offsets in characters. OCR repair changes lengths (`ciia` → `của`), so input and
+        // output offsets are counted separately.
+        let (mut in_chars, mut in_byte) = (0, 0);
+        let (mut out_chars, mut out_byte) = (0, 0);
+        for mut token in details {
+            in_chars += text[in_byte..token.input_start].chars().count();
+            in_byte = token.input_start;
+            out_chars += out.text[out_byte..token.output_start].chars().count();
+            out_byte = token.output_start;
+            token.input_start = in_chars;
+            token.input_end = in_chars + token.input.chars().count();
+            token.output_start = out_chars;
+            token.output_end = out_chars + token.output.chars().count();
+            out.tokens.push(token);
+        }
+        out
+    }
+}

@@ -1,0 +1,188 @@
+//! What a token is before any candidate is looked up: an acronym or a Roman list marker to keep as
+//! written, a list letter, a stripped `đ` in an enumeration, or a speck of OCR dust.
+
+use super::confusion::Channel;
+use super::tokenize::{Token, TokenKind};
+use crate::text::strip::strip_char;
+
+/// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with
+/// only indentation before it.
+fn is_list_marker(text: &str, token: &Token) -> bool {
+    text[token.end..].starts_with([')', '.'])
+        && text[..token.start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|indent| indent.trim().is_empty())
+}
+
+/// A Roman numeral numbering a heading (`VI. TỔ CHỨC THỰC HIỆN`), which is no syllable (`VÌ`).
+fn is_roman_list_marker(text: &str, token: &Token) -> bool {
+    let word = &text[token.start..token.end];
+    word.len() <= 6
+        && word
+            .chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+        && is_list_marker(text, token)
+}
+
+/// Words that are no syllables even when they spell one: acronyms in running text (`Ban Tuyên
+/// giáo HU`, `Báo AN Hải Phòng`) and Roman numerals numbering headings.
+pub(super) fn is_kept_as_written(text: &str, token: &Token) -> bool {
+    is_acronym(text, token.start, token.end) || is_roman_list_marker(text, token)
+}
+
+/// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items
+/// `a) b) c) d) đ)` (the item before at the start of a line) and runs of points such as
+/// `điểm a, b, c, d và đ khoản 2`. Stripping makes both letters `d`; the second is đ.
+pub(super) fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
+    eth.clear();
+    let is_d = |t: &Token| matches!(&text[t.start..t.end], "d" | "D");
+    let is_letter =
+        |t: &Token| t.kind == TokenKind::Word && text[t.start..t.end].chars().count() == 1;
+    let is_item = |t: &Token| is_letter(t) && is_list_marker(text, t);
+    let mut previous_item_is_d = false;
+    for (i, token) in tokens.iter().enumerate() {
+        if is_item(token) {
+            if is_d(token) && previous_item_is_d {
+                eth.push(i);
+            }
+            previous_item_is_d = is_d(token);
+            continue;
+        }
+        if !is_d(token) || !is_letter(token) {
+            continue;
+        }
+        let before = tokens[..i]
+            .iter()
+            .rev()
+            .find(|t| !matches!(&text[t.start..t.end], "va" | "và" | "hoac" | "hoặc"));
+        if before.is_some_and(|t| is_d(t) && is_letter(t)) {
+            eth.push(i);
+        }
+    }
+}
+
+/// Whether the word at `start..end` is an acronym to keep (`Ban Tuyên giáo HU`, `Báo AN Hải
+/// Phòng`): two or more letters, all capitals, on a line that also has lowercase letters, and
+/// not next to another word in capitals. In an all-capitals heading every word is written that
+/// way and is restored, also after a label (`Mục I. BIỆN PHÁP NGĂN CHẶN`).
+pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    if word.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || word.chars().any(char::is_lowercase)
+    {
+        return false;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let (before, after) = (&text[line_start..start], &text[end..line_end]);
+    // A neighbour counts when only spaces separate it from the word: `HU, UBND` are two
+    // acronyms, `CHIẾN LƯỢC, QUY HOẠCH` two runs of a heading.
+    let capitals = |word: Option<&str>| {
+        word.is_some_and(|w| {
+            !w.is_empty() && w.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
+        })
+    };
+    let not_letter = |c: char| !c.is_alphanumeric();
+    let in_heading = (before.ends_with(char::is_whitespace)
+        && capitals(
+            before
+                .split_whitespace()
+                .next_back()
+                .map(|w| w.trim_start_matches(not_letter)),
+        ))
+        || (after.starts_with(char::is_whitespace)
+            && capitals(
+                after
+                    .split_whitespace()
+                    .next()
+                    .map(|w| w.trim_end_matches(not_letter)),
+            ));
+    !in_heading && text[line_start..line_end].chars().any(char::is_lowercase)
+}
+
+/// Whether the word at `start..end` of Vietnamese-model OCR output is a speck read as a letter,
+/// which the repair drops: a chunk of its own (only punctuation beside it) made of marks with no
+/// letter under them (`ˆ`), or a lone `l` that is no list marker (`l)`). No Vietnamese word is
+/// either; on the rendered pages they are specks and rules (`quản ˆ lý`, `kháng nghị l quyết
+/// định`), and where an `l` stands for a `1` (`Khoản l`) dropping it is no worse than keeping it.
+pub fn is_dust(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let bare_marks = word
+        .chars()
+        .all(|c| c.is_alphabetic() && !strip_char(c).is_ascii_alphabetic());
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let lone = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    if word == "l" {
+        return lone(before) && lone(after);
+    }
+    let beside = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    bare_marks && beside(before) && beside(after)
+}
+
+/// Letters of lettered list items in order (`a)`, `b)` … `đ)`, `e)`, `g)`): Vietnamese has no
+/// `f`, `j`, `w`, `z`, and lists skip the letters with marks but `đ`.
+const LIST_LETTERS: &str = "abcdđeghiklmnopqrstuvxy";
+
+/// Channel cost up to which a list letter is read as the one its list expects there (`e)` after
+/// `b)` is `c)`: 794 on the Vietnamese model; `đ)` after `c)` is `d)`: 283).
+const LIST_LETTER_BOUND: u32 = 800;
+
+/// Whether the word at `start..end` is the letter of a list item: one letter followed by `)`,
+/// with nothing but punctuation and spaces before it on its line (OCR adds specks: `.c)`, `- e)`).
+pub fn is_list_letter(text: &str, start: usize, end: usize) -> bool {
+    text[start..end].chars().count() == 1
+        && text[end..].starts_with(')')
+        && text[..start]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|before| !before.chars().any(char::is_alphanumeric))
+}
+
+/// The letter to write for each list letter among `tokens` (token index, letter): the letter as
+/// read, or the one after the previous item's when the channel says the OCR could have read that
+/// as this (`a) b) e)` is `a) b) c)`). A list may start again at `a`.
+pub fn list_letters(text: &str, tokens: &[Token], channel: &Channel, out: &mut Vec<(usize, char)>) {
+    out.clear();
+    let mut previous: Option<char> = None;
+    for (i, token) in tokens.iter().enumerate() {
+        if token.kind != TokenKind::Word || !is_list_letter(text, token.start, token.end) {
+            continue;
+        }
+        let Some(read) = text[token.start..token.end].chars().next() else {
+            continue;
+        };
+        let read = read.to_lowercase().next().unwrap_or(read);
+        let expected = previous.and_then(|p| LIST_LETTERS.chars().skip_while(|&c| c != p).nth(1));
+        let letter = match expected {
+            Some(e)
+                if e != read && read != 'a' && channel.cost(&[e], &[read]) <= LIST_LETTER_BOUND =>
+            {
+                e
+            }
+            _ => read,
+        };
+        out.push((i, letter));
+        previous = Some(letter);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_are_capitals_on_mixed_lines() {
+        let text = "Ban Tuyên giáo HU, UBND\nMUC PICH\nMục I. BIEN PHAP, (AN)\nAN\nBáo AN Hải";
+        let acronyms: Vec<&str> = text
+            .split_whitespace()
+            .map(|chunk| chunk.trim_matches(|c: char| !c.is_alphabetic()))
+            .filter(|word| {
+                let start = word.as_ptr() as usize - text.as_ptr() as usize;
+                is_acronym(text, start, start + word.len())
+            })
+            .collect();
+        assert_eq!(acronyms, ["HU", "UBND", "AN", "AN"]);
+    }
+}
