@@ -12,6 +12,7 @@ pub mod eval;
 pub mod ingest;
 pub mod model;
 pub mod ocr;
+pub mod orthography;
 pub mod parse;
 pub mod pdf;
 pub mod pipeline;

@@ -148,7 +148,7 @@ fn legacy_files_process_to_the_text_of_their_utf8_original() {
 
 fn syllable_text(picks: &[(usize, bool, usize)]) -> String {
     static SYLLABLES: std::sync::LazyLock<Vec<String>> =
-        std::sync::LazyLock::new(|| vanban::model::syllable::inventory().into_iter().collect());
+        std::sync::LazyLock::new(|| vanban::orthography::inventory().into_iter().collect());
     const SEPARATORS: [&str; 9] = [" ", ", ", ". ", "? ", "\n", "\\", " (", "' ", "-"];
     let mut text = String::new();
     for &(syllable, capital, separator) in picks {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::syllable::{place_tone, split_tone};
+use crate::orthography::{place_tone, split_tone};
 use crate::restore::{RestoreOptions, Restorer};
 use crate::text::{strip_diacritics, ToneStyle};
 

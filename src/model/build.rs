@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use serde::Serialize;
 
 use super::format::*;
-use super::syllable;
 use super::FxHashMap;
+use crate::orthography as syllable;
 use crate::restore::tokenize::{ends_segment, observed_cases, tokenize, Case, TokenKind};
 use crate::text::strip_diacritics;
 

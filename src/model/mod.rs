@@ -4,7 +4,6 @@
 
 pub mod build;
 pub mod format;
-pub mod syllable;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::document::{Line, Page, PageEvent, PageMethod};
 use crate::error::{Error, Result};
-use crate::model::syllable;
+use crate::orthography as syllable;
 
 /// Rasterization resolution for OCR: Tesseract reads body text best at about 300 dpi.
 const RASTER_DPI: u32 = 300;

@@ -8,7 +8,7 @@ use super::roles::{self, is_kept_as_written};
 use super::tokenize::{Token, TokenKind};
 use super::{resegment, RestoreOptions, RestoreWorker, Restorer, Slot};
 use crate::model::format::{pack_key, NUM, UNK};
-use crate::model::syllable;
+use crate::orthography as syllable;
 use crate::parse::codes::{skeleton, CODES};
 use crate::parse::references::symbol_type;
 use crate::text::strip::strip_char;

@@ -305,7 +305,7 @@ mod tests {
         let typical = seen_once[seen_once.len() / 2];
         let tone_forms = |base: char| {
             (0..6).filter_map(move |tone| {
-                let form = crate::model::syllable::place_tone(
+                let form = crate::orthography::place_tone(
                     &base.to_string(),
                     tone,
                     crate::text::tone::ToneStyle::New,

@@ -3,7 +3,7 @@
 //! and the signs of garble ([`GarbleSigns`]).
 
 use super::InputKind;
-use crate::model::syllable;
+use crate::orthography as syllable;
 use crate::text::strip::strip_char;
 
 /// Share of words with a non-ASCII letter above which text counts as accented: accented

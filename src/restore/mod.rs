@@ -30,8 +30,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::model::format::pack_key;
-use crate::model::syllable::{place_tone, split_tone};
 use crate::model::{FxHashMap, Model};
+use crate::orthography::{place_tone, split_tone};
 use crate::text::ToneStyle;
 use adapt::windows;
 use decode::Decoder;

@@ -14,7 +14,8 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use crate::model::format::UNK;
-use crate::model::{syllable, FxHashMap, FxHasher};
+use crate::model::{FxHashMap, FxHasher};
+use crate::orthography as syllable;
 use crate::text::strip::strip_char;
 
 use super::confusion::{pack_unit, Channel, OcrLang, Rewrite};

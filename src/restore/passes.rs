@@ -10,7 +10,7 @@ use super::tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
 use super::write::copy_without_dust;
 use super::{InputKind, Restoration, RestoreOptions, RestoreWorker, Slot};
 use crate::model::format::pack_key;
-use crate::model::syllable;
+use crate::orthography as syllable;
 use crate::text::strip::strip_char;
 
 /// A segment longer than this (a text without punctuation) is decoded in pieces, which bounds

@@ -4,27 +4,8 @@
 //! both, so only those syllables are touched.
 
 use super::{Rewriter, Rewritten};
-use crate::model::syllable;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum ToneStyle {
-    /// `hòa`, `thủy`, `khỏe` (the default).
-    #[default]
-    New,
-    /// `hoà`, `thuỷ`, `khoẻ`.
-    Old,
-}
-
-impl ToneStyle {
-    pub fn name(self) -> &'static str {
-        match self {
-            ToneStyle::New => "new",
-            ToneStyle::Old => "old",
-        }
-    }
-}
+use crate::orthography as syllable;
+pub use crate::orthography::ToneStyle;
 
 /// Rewrites every syllable to `style`. Moving a mark between two vowels keeps the character count,
 /// so the map is one to one. Words that are not Vietnamese syllables are left alone.

@@ -1,11 +1,33 @@
-//! Vietnamese syllable structure: tone marks, tone placement, and which letter strings are
-//! syllables at all (onset × rhyme × tone with the orthographic rules). The model builder uses it
-//! to keep foreign words and typos out of the vocabulary and to fold the old tone placement
-//! (`hoà`, `thuỷ`) into the new one (`hòa`, `thủy`) before counting.
+//! Vietnamese orthography: syllable structure, tone marks, tone placement, and which letter strings
+//! are syllables at all (onset × rhyme × tone with the orthographic rules). A ground floor that
+//! depends on nothing else in the crate: the text stages use it to place tones and recognise
+//! syllables, the model builder to keep foreign words and typos out of the vocabulary and to fold
+//! the old tone placement (`hoà`, `thuỷ`) into the new one (`hòa`, `thủy`) before counting, and
+//! the restorer to spell its candidates.
 
 use std::collections::BTreeSet;
 
-use crate::text::ToneStyle;
+use serde::{Deserialize, Serialize};
+
+/// Where the tone mark of an open `oa`, `oe`, `uy` syllable goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ToneStyle {
+    /// `hòa`, `thủy`, `khỏe` (the default).
+    #[default]
+    New,
+    /// `hoà`, `thuỷ`, `khoẻ`.
+    Old,
+}
+
+impl ToneStyle {
+    pub fn name(self) -> &'static str {
+        match self {
+            ToneStyle::New => "new",
+            ToneStyle::Old => "old",
+        }
+    }
+}
 
 /// Each vowel with its six tones: ngang, huyền, sắc, hỏi, ngã, nặng.
 const VOWELS: [[char; 6]; 12] = [
