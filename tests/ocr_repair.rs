@@ -138,7 +138,8 @@ const WORDS: &[&str] = &[
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// Codes, numbers and dates among garbled words come back byte-identical.
+    /// Codes, numbers and dates among garbled words come back byte-identical, but for the `Đ`
+    /// the code table puts back in their symbols (`QD-TTg` → `QĐ-TTg`).
     #[test]
     fn codes_and_numbers_are_byte_identical(
         parts in prop::collection::vec(
@@ -154,7 +155,7 @@ proptest! {
         let kind = if vie { InputKind::OcrVie } else { InputKind::OcrEng };
         let out = restorer().restore_text(&text, &options(kind));
         let codes_in: Vec<&str> = text.split_whitespace().filter(|w| w.contains(|c: char| c.is_ascii_digit()) && w.len() > 2).collect();
-        let codes_out: Vec<&str> = out.split_whitespace().filter(|w| w.contains(|c: char| c.is_ascii_digit()) && w.len() > 2).collect();
+        let codes_out: Vec<String> = out.split_whitespace().filter(|w| w.contains(|c: char| c.is_ascii_digit()) && w.len() > 2).map(|w| w.replace('Đ', "D")).collect();
         prop_assert_eq!(codes_in, codes_out);
         prop_assert_eq!(text.split_whitespace().count(), out.split_whitespace().count());
     }

@@ -169,6 +169,28 @@ fn details_report_changed_tokens_with_offsets_and_alternatives() {
         .all(|a| a.confidence <= first.confidence));
 }
 
+/// A code's `Đ` put back is reported like any restored token, with the table's share as its
+/// confidence and the code as written as the alternative; accented input keeps its codes as
+/// written (`ND-CP` there is what the author typed).
+#[test]
+fn eth_restored_in_codes_is_reported_and_never_in_accented_input() {
+    let text = "Can cu Nghi dinh so 78/2025/ND-CP cua HDND";
+    let restored = restorer().restore_detailed(text, &RestoreOptions::default());
+    assert_eq!(restored.text, "Căn cứ Nghị định số 78/2025/NĐ-CP của HĐND");
+    let code = restored
+        .tokens
+        .iter()
+        .find(|t| t.input == "78/2025/ND-CP")
+        .expect("the code is reported");
+    assert_eq!(code.output, "78/2025/NĐ-CP");
+    assert_eq!((code.input_start, code.input_end), (20, 33));
+    assert_eq!((code.output_start, code.output_end), (20, 33));
+    assert!(code.confidence > 0.9 && code.confidence <= 1.0);
+    assert_eq!(code.alternatives[0].text, "78/2025/ND-CP");
+    let accented = "Căn cứ Nghị định số 78/2025/ND-CP của Chính phủ và HDND tỉnh";
+    assert_eq!(restore(accented), accented);
+}
+
 /// Restores `text` as `kind` on 1 and on 3 threads and asserts both outputs are the same.
 fn assert_same_on_1_and_3_threads(text: &str, input_kind: InputKind) {
     let options = RestoreOptions {

@@ -218,6 +218,7 @@ fn print_score(score: &RestoreScore) {
         "codes changed            {} of {}",
         score.codes_changed, score.codes
     );
+    line("code words identical", &score.code_words);
     println!("misaligned lines         {}", score.misaligned_lines);
     println!(
         "speed                    {:.0} words/s ({} words, {:.3} s, {} threads)",

@@ -60,6 +60,9 @@ pub struct RestoreScore {
     /// Codes (words with a digit or `/`) the restorer altered into something that is neither the
     /// input nor the gold; must be 0.
     pub codes_changed: usize,
+    /// Code words (codes as above, and acronyms: all capitals on a line that has lowercase
+    /// letters) that came back byte-identical to the gold, `NĐ-CP` and `HĐND` with their `Đ`.
+    pub code_words: Tally,
     pub words: usize,
     pub seconds: f64,
     pub words_per_second: f64,
@@ -101,6 +104,11 @@ fn is_code(word: &str) -> bool {
     word.contains(|c: char| c.is_ascii_digit()) || (word.contains('/') && !words)
 }
 
+/// A word of two or more letters, all capitals (`HĐND`, `ĐBSCL`).
+fn is_acronym(word: &str) -> bool {
+    is_all_caps(word.trim_matches(|c: char| !c.is_alphanumeric()))
+}
+
 fn is_all_caps(line: &str) -> bool {
     let mut letters = line.chars().filter(|c| c.is_alphabetic());
     letters.clone().count() >= 2 && letters.all(char::is_uppercase)
@@ -138,6 +146,7 @@ pub fn evaluate(
         capitalized: Tally::default(),
         codes: 0,
         codes_changed: 0,
+        code_words: Tally::default(),
         words,
         seconds,
         words_per_second: words as f64 / seconds.max(1e-9),
@@ -156,8 +165,12 @@ pub fn evaluate(
         let aligned = gold_words.len() == out_words.len() && in_words.len() == out_words.len();
         score.misaligned_lines += usize::from(!aligned);
         let caps = is_all_caps(gold_line);
+        let line_has_lowercase = gold_line.chars().any(char::is_lowercase);
         for (i, gold_word) in gold_words.iter().enumerate() {
             let out_word = if aligned { out_words[i] } else { "" };
+            if is_code(gold_word) || (line_has_lowercase && is_acronym(gold_word)) {
+                score.code_words.add(out_word == *gold_word);
+            }
             if is_code(gold_word) {
                 score.codes += 1;
                 let in_word = in_words.get(i).copied().unwrap_or("");
@@ -193,6 +206,7 @@ pub fn evaluate(
         }
     }
     for tally in [
+        &mut score.code_words,
         &mut score.syllables,
         &mut score.ambiguous,
         &mut score.all_caps_lines,

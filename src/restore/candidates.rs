@@ -1,7 +1,8 @@
 //! Dictionary candidates: each token's slot in the lattice, with the syllables its stripped form
-//! can stand for (OCR input asks [`super::ocr`] instead), and the words the code grammar pins
+//! can stand for (OCR input asks [`super::ocr_candidates`] instead), and the words the code grammar pins
 //! (`Thong tri so 24-TT/TU`: *Thông tri*).
 
+use super::codes::EthTable;
 use super::confusion;
 use super::ocr_candidates::ocr_lang;
 use super::roles::{self, is_kept_as_written};
@@ -131,25 +132,32 @@ impl RestoreWorker<'_> {
 
     /// Pins the words before a document symbol to the name of the type its code stands for
     /// (`Thong tri so 24-TT/TU`: `Thông tri`, not `Thống trị`; `QUYET DINH SO 42/2017/QD-UBND`),
-    /// when they spell that name, and `so` before a symbol to `số`. The words are compared by
-    /// [`skeleton`], so OCR look-alikes (`s6`, `K&`) match too. Only words restored from their
-    /// stripped form are pinned; the decoder then scores their neighbours against them.
+    /// when they spell that name, and `so` before a number to `số` (`So: 26/2025/TT-BTP`, where
+    /// the colon ends the segment before the number). The words are compared by [`skeleton`],
+    /// so OCR look-alikes (`s6`, `K&`) match too, and a stripped code by its symbols with their
+    /// `Đ` ([`EthTable`]: `QD-UBND` is `QĐ`). Only words restored from their stripped form are
+    /// pinned; the decoder then scores their neighbours against them.
     fn pin_document_types(&mut self, text: &str, tokens: &[Token]) {
         let skeleton_of = |i: usize| {
             let token = &tokens[i];
             (token.kind == TokenKind::Word).then(|| skeleton(&text[token.start..token.end]))
         };
         for (t, token) in tokens.iter().enumerate() {
+            if skeleton_of(t).as_deref() == Some("so") && precedes_number(&text[token.end..]) {
+                self.pin(t, "số");
+            }
             if token.kind != TokenKind::Number {
                 continue;
             }
-            let Some((system, code)) = symbol_type(&text[token.start..token.end]) else {
+            let symbol = &text[token.start..token.end];
+            let restored = EthTable::embedded().restore(symbol);
+            let symbol = restored.as_ref().map_or(symbol, |(code, _)| code.as_str());
+            let Some((system, code)) = symbol_type(symbol) else {
                 continue;
             };
             let mut end = t;
             if end > 0 && skeleton_of(end - 1).as_deref() == Some("so") {
                 end -= 1;
-                self.pin(end, "số");
             }
             let name = CODES.types_by_code(code, system).find(|doc_type| {
                 let words = skeleton(&doc_type.word);
@@ -190,4 +198,14 @@ impl Restorer {
         let lower = word.to_lowercase();
         syllable::canonical(&lower).and_then(|form| self.accented.get(form.as_str()).copied())
     }
+}
+
+/// Whether `after`, the text after a word, starts with a number: a digit, after spaces and a
+/// colon at most (`so 24-TT/TU`, `So: 26/2025/TT-BTP`).
+fn precedes_number(after: &str) -> bool {
+    let after = after.trim_start_matches([' ', '\t']);
+    let after = after.strip_prefix(':').unwrap_or(after);
+    after
+        .trim_start_matches([' ', '\t'])
+        .starts_with(|c: char| c.is_ascii_digit())
 }

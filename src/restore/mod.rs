@@ -9,10 +9,12 @@
 //! syllables (OCR input: [`ocr_candidates`] under the [`confusion`] channel, with [`resegment`]
 //! for words OCR ran together or split), [`decode`] picks a path through the lattice,
 //! [`passes`] runs the first pass and the second, which adapts to the document ([`adapt`]), and
-//! [`write`] writes the result. [`kind`] tells what kind of text came in.
+//! [`write`] writes the result, with the `Đ` of stripped codes put back ([`codes`]). [`kind`]
+//! tells what kind of text came in.
 
 mod adapt;
 mod candidates;
+mod codes;
 pub mod confusion;
 pub mod decode;
 mod kind;

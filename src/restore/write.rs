@@ -2,6 +2,7 @@
 //! stripped `đ`, OCR separators and specks, and the per-token report with confidences and
 //! alternatives; and mapping offsets of OCR-repaired text back to the input.
 
+use super::codes::EthTable;
 use super::decode::local_cost;
 use super::tokenize::{Case, Token, TokenKind, OCR_SEPARATORS};
 use super::{
@@ -68,6 +69,28 @@ impl RestoreWorker<'_> {
                 continue;
             }
             if id == UNK || id == NUM {
+                // A code's `Đ` that stripping took (`ND-CP` → `NĐ-CP`), put back by the table.
+                let Some((code, confidence)) = EthTable::embedded().restore(input) else {
+                    continue;
+                };
+                copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
+                let at = out.len();
+                out.push_str(&code);
+                copied = token.end;
+                if let Some(details) = details.as_deref_mut() {
+                    let as_written = Alternative {
+                        text: input.to_owned(),
+                        confidence: 1.0 - confidence,
+                    };
+                    details.push(RestoredToken::written(
+                        token,
+                        input,
+                        out,
+                        at,
+                        confidence,
+                        vec![as_written],
+                    ));
+                }
                 continue;
             }
             let gap = &text[copied..token.start];

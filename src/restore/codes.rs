@@ -1,0 +1,154 @@
+//! Codes in stripped and OCR text: the `Đ` that stripping took out of a code's symbols
+//! (`254/2025/ND-CP` → `NĐ-CP`, `HDND` → `HĐND`), put back where the corpora write the symbol
+//! with it. The table, `dictionaries/code-eth.tsv`, is counted from the training corpora by
+//! `scripts/gen-code-eth`: each stripped symbol with the spelling the corpora use most and how
+//! often, whose share is the rewrite's confidence.
+
+use std::sync::OnceLock;
+
+use crate::model::FxHashMap;
+
+/// First line of the table file.
+const MAGIC_LINE: &str = "# vanban code-eth table, format 1";
+const END_PREFIX: &str = "# end: ";
+static EMBEDDED: &str = include_str!("../../dictionaries/code-eth.tsv");
+
+/// Stripped symbol → its spelling with `Đ` and that spelling's share of the symbol's uses.
+#[derive(Debug, Default)]
+pub struct EthTable {
+    symbols: FxHashMap<Box<str>, (Box<str>, f32)>,
+}
+
+impl EthTable {
+    /// The table compiled into the binary; a unit test parses the same bytes, so an error here
+    /// is a build defect.
+    pub fn embedded() -> &'static EthTable {
+        static TABLE: OnceLock<EthTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            EthTable::parse(EMBEDDED)
+                .unwrap_or_else(|e| panic!("embedded dictionaries/code-eth.tsv: {e}"))
+        })
+    }
+
+    /// Parses the table's text: the magic line, `stripped\tsymbol\tcount\ttotal` rows, comment
+    /// lines, and an end line counting the rows, so a truncated file is an error.
+    pub fn parse(text: &str) -> Result<EthTable, String> {
+        let mut lines = text.lines();
+        if lines.next() != Some(MAGIC_LINE) {
+            return Err(format!("first line must be `{MAGIC_LINE}`"));
+        }
+        let mut table = EthTable::default();
+        let mut expected = None;
+        for (n, line) in lines.enumerate() {
+            if let Some(count) = line.strip_prefix(END_PREFIX) {
+                let count = count.trim_end_matches(" entries");
+                expected = Some(
+                    count
+                        .parse::<usize>()
+                        .map_err(|_| format!("bad end {line:?}"))?,
+                );
+                continue;
+            }
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let bad = || format!("line {}: expected stripped, symbol, count, total", n + 2);
+            let [stripped, symbol, count, total] = line.split('\t').collect::<Vec<_>>()[..] else {
+                return Err(bad());
+            };
+            let (count, total): (u32, u32) = (
+                count.parse().map_err(|_| bad())?,
+                total.parse().map_err(|_| bad())?,
+            );
+            if total == 0 || count > total || symbol.replace('Đ', "D") != stripped {
+                return Err(bad());
+            }
+            let share = count as f32 / total as f32;
+            table
+                .symbols
+                .insert(stripped.into(), (symbol.into(), share));
+        }
+        match expected {
+            Some(expected) if expected == table.symbols.len() => Ok(table),
+            Some(expected) => Err(format!(
+                "truncated: {} rows, the end line says {expected}; rebuild it with \
+                 scripts/gen-code-eth",
+                table.symbols.len()
+            )),
+            None => Err("no end line (`# end: N entries`): the file is truncated".to_owned()),
+        }
+    }
+
+    /// `code` with every symbol the table lists spelled with its `Đ`, and the confidence (the
+    /// least share among the symbols rewritten); `None` when no symbol changes. A symbol is a
+    /// whole run of ASCII letters with at least two capitals (`ND` in `78/2025/ND-CP`, `HDND`),
+    /// never part of a word (`Dieu`).
+    pub fn restore(&self, code: &str) -> Option<(String, f32)> {
+        let mut out = String::new();
+        let mut confidence = 1.0f32;
+        let mut copied = 0;
+        let mut rest = code;
+        while let Some(start) = rest.find(|c: char| c.is_alphabetic()) {
+            let offset = code.len() - rest.len();
+            let run_len = rest[start..]
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(rest.len() - start);
+            let run = &rest[start..start + run_len];
+            let symbol = run.is_ascii()
+                && run.contains('D')
+                && run.bytes().filter(u8::is_ascii_uppercase).count() >= 2;
+            if let Some((spelling, share)) = symbol.then(|| self.symbols.get(run)).flatten() {
+                out.push_str(&code[copied..offset + start]);
+                out.push_str(spelling);
+                copied = offset + start + run_len;
+                confidence = confidence.min(*share);
+            }
+            rest = &rest[start + run_len..];
+        }
+        (copied > 0).then(|| {
+            out.push_str(&code[copied..]);
+            (out, confidence)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_table_restores_the_symbols_the_corpora_write_with_eth() {
+        let table = EthTable::parse(EMBEDDED).expect("embedded table parses");
+        let restored = |code: &str| table.restore(code).map(|(text, _)| text);
+        assert_eq!(
+            restored("254/2025/ND-CP").as_deref(),
+            Some("254/2025/NĐ-CP")
+        );
+        assert_eq!(restored("QD-TTg").as_deref(), Some("QĐ-TTg"));
+        assert_eq!(restored("HDND").as_deref(), Some("HĐND"));
+        assert_eq!(restored("TT-BGDDT").as_deref(), Some("TT-BGDĐT"));
+        assert_eq!(restored("DBSCL").as_deref(), Some("ĐBSCL"));
+        assert_eq!(
+            restored("04/2022/TT-BLDTBXH").as_deref(),
+            Some("04/2022/TT-BLĐTBXH")
+        );
+        // Symbols the corpora write with D, words, and codes already accented stay.
+        assert_eq!(restored("24-CTr/TU"), None);
+        assert_eq!(restored("UBND"), None);
+        assert_eq!(restored("Dieu-3"), None);
+        assert_eq!(restored("78/2025/NĐ-CP"), None);
+        let (_, confidence) = table.restore("ND-CP").unwrap();
+        assert!(confidence > 0.9 && confidence <= 1.0);
+    }
+
+    #[test]
+    fn rejects_bad_and_truncated_tables() {
+        let row = "HDND\tHĐND\t83\t86\n";
+        assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{row}# end: 1 entries\n")).is_ok());
+        assert!(EthTable::parse(&format!("x\n{row}# end: 1 entries\n")).is_err());
+        assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{row}")).is_err());
+        assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{row}# end: 2 entries\n")).is_err());
+        let mismatched = "HDND\tHĐNĐ\t83\t86\n";
+        assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{mismatched}# end: 1 entries\n")).is_err());
+    }
+}
