@@ -1,6 +1,6 @@
 //! `vanban eval …`: measuring a stage against gold data.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -93,11 +93,13 @@ struct ParseEvalArgs {
 
 #[derive(Debug, Args)]
 struct RestoreEvalArgs {
-    /// Accented gold text.
-    #[arg(long, value_name = "FILE")]
+    /// Accented gold text, or a directory of them (its `*.txt` files, as one text with a
+    /// `# doc = NAME` line before each).
+    #[arg(long, value_name = "FILE|DIR")]
     gold: PathBuf,
-    /// Input aligned with the gold line for line and word for word (default: the stripped gold).
-    #[arg(long, value_name = "FILE")]
+    /// Input aligned with the gold line for line and word for word (default: the stripped gold);
+    /// with a gold directory, a directory holding a file of the same name for each.
+    #[arg(long, value_name = "FILE|DIR")]
     input: Option<PathBuf>,
     /// Print the score as JSON.
     #[arg(long)]
@@ -105,6 +107,12 @@ struct RestoreEvalArgs {
     /// Model file to memory-map instead of the embedded model.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
+    /// Overlay of an archive's own texts (`vanban model adapt`) to fold into the model.
+    #[arg(long, value_name = "FILE")]
+    overlay: Option<PathBuf>,
+    /// Weight of the overlay's distribution in the contexts it shows.
+    #[arg(long, default_value_t = vanban::model::overlay::OVERLAY_WEIGHT, requires = "overlay")]
+    overlay_weight: f64,
     /// What the input is; `ocr-eng`/`ocr-vie` also repair OCR garble (`ciia` → `của`).
     #[arg(long, value_enum, default_value_t = InputKind::Auto)]
     input_kind: InputKind,
@@ -171,18 +179,67 @@ fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn read(path: &PathBuf) -> anyhow::Result<String> {
+fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
+/// The names of the `*.txt` files in `dir`, sorted.
+fn text_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let name = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .file_name();
+        if let Some(name) = name.to_str().filter(|n| n.ends_with(".txt")) {
+            names.push(name.to_owned());
+        }
+    }
+    if names.is_empty() {
+        anyhow::bail!("{}: no .txt files", dir.display());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The files `names` of `dir` as one text, each after a `# doc = NAME` line (which scoring leaves
+/// out), so a stripped directory and its accented one align document by document.
+fn read_documents(dir: &Path, names: &[String]) -> anyhow::Result<String> {
+    let mut text = String::new();
+    for name in names {
+        let document = read(&dir.join(name))?;
+        text.push_str("# doc = ");
+        text.push_str(name);
+        text.push('\n');
+        text.push_str(&document);
+        if !document.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    Ok(text)
+}
+
 fn run_restore(args: RestoreEvalArgs) -> anyhow::Result<u8> {
-    let model = match &args.model {
-        Some(path) => Model::open(path)?,
-        None => Model::embedded().map_err(|e| e.at(vanban::model::EMBEDDED_NAME))?,
-    };
+    let mut model = Model::load(args.model.as_deref(), None)?;
+    if let Some(path) = &args.overlay {
+        let overlay = vanban::model::overlay::Overlay::open(path)?;
+        model = vanban::model::overlay::apply(&model, &overlay, args.overlay_weight)
+            .map_err(|e| e.at(path))?;
+    }
     let restorer = Restorer::with_settings(std::sync::Arc::new(model), args.beam, args.prune);
-    let gold = read(&args.gold)?;
-    let input = args.input.as_ref().map(read).transpose()?;
+    let (gold, input) = if args.gold.is_dir() {
+        let names = text_files(&args.gold)?;
+        let input = args
+            .input
+            .as_ref()
+            .map(|dir| read_documents(dir, &names))
+            .transpose()?;
+        (read_documents(&args.gold, &names)?, input)
+    } else {
+        (
+            read(&args.gold)?,
+            args.input.as_deref().map(read).transpose()?,
+        )
+    };
     let options = RestoreOptions {
         input_kind: args.input_kind,
         ..RestoreOptions::default()

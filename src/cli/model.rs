@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::EXIT_OK;
 use vanban::model::build::{build, BuildOptions, Source, WordList};
-use vanban::model::Model;
+use vanban::model::{overlay, Model};
 
 #[derive(Debug, Args)]
 pub struct ModelArgs {
@@ -18,8 +18,11 @@ pub struct ModelArgs {
 
 #[derive(Debug, Subcommand)]
 enum ModelCommand {
-    /// Build a model from corpora (UTF-8 text, `.xz` decompressed with `xz -dc`).
+    /// Build a model from corpora (UTF-8 text, or `.xz` compressed).
     Build(BuildArgs),
+    /// Count an archive's corrected texts into an overlay for `--overlay FILE` of `restore` and
+    /// `process`.
+    Adapt(AdaptArgs),
     /// Describe a model (default: the embedded one).
     Info {
         /// Model file (memory-mapped).
@@ -55,6 +58,49 @@ struct BuildArgs {
     word_bonus: u16,
 }
 
+#[derive(Debug, Args)]
+struct AdaptArgs {
+    /// A directory of corrected texts (its `.txt` and `.xz` files, recursively) or one such
+    /// file. Repeatable.
+    #[arg(long = "corpus", required = true, value_name = "DIR|FILE")]
+    corpora: Vec<PathBuf>,
+    /// Output overlay file.
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// The texts of `corpora`, in sorted order; files that are not UTF-8 text are left out with a
+/// warning naming them, so one bad file does not stop the rest.
+fn archive_texts(corpora: &[PathBuf]) -> anyhow::Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for corpus in corpora {
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(corpus)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.with_context(|| format!("reading {}", corpus.display()))?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file() && (name.ends_with(".txt") || name.ends_with(".xz")) {
+                files.push(entry.into_path());
+            }
+        }
+        if files.is_empty() {
+            anyhow::bail!("{}: no .txt or .xz files", corpus.display());
+        }
+        for path in files {
+            match vanban::model::build::read_source(&path) {
+                Ok(_) => sources.push(Source { path, weight: 1 }),
+                Err(error) => eprintln!("vanban: skipping {error}"),
+            }
+        }
+    }
+    if sources.is_empty() {
+        anyhow::bail!("no readable texts to adapt to");
+    }
+    Ok(sources)
+}
+
 pub fn run(args: ModelArgs) -> anyhow::Result<u8> {
     match args.command {
         ModelCommand::Build(args) => {
@@ -80,6 +126,23 @@ pub fn run(args: ModelArgs) -> anyhow::Result<u8> {
                 bytes.len(),
                 report.vocabulary,
                 report.bigrams,
+                report.trigrams,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        ModelCommand::Adapt(args) => {
+            let started = Instant::now();
+            let sources = archive_texts(&args.corpora)?;
+            let (bytes, report) = overlay::make(&sources)?;
+            std::fs::write(&args.out, &bytes)
+                .with_context(|| format!("writing {}", args.out.display()))?;
+            eprintln!(
+                "vanban: wrote {} ({} bytes, {} texts, {} tokens, {} syllables, {} trigrams) in {:.1} s",
+                args.out.display(),
+                bytes.len(),
+                sources.len(),
+                report.source_tokens.iter().sum::<u64>(),
+                report.vocabulary,
                 report.trigrams,
                 started.elapsed().as_secs_f64()
             );

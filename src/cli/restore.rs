@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::EXIT_OK;
+use vanban::model::Model;
 use vanban::restore::{InputKind, RestoreOptions, Restorer};
 use vanban::text::ToneStyle;
 
@@ -18,6 +19,9 @@ pub struct RestoreArgs {
     /// Model file to memory-map instead of the embedded model.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
+    /// Overlay of an archive's own texts (`vanban model adapt`) to fold into the model.
+    #[arg(long, value_name = "FILE")]
+    overlay: Option<PathBuf>,
     /// Tone-mark placement of restored syllables.
     #[arg(long, value_enum, default_value_t = ToneStyle::New)]
     tone: ToneStyle,
@@ -30,7 +34,8 @@ pub struct RestoreArgs {
 }
 
 pub fn run(args: RestoreArgs) -> anyhow::Result<u8> {
-    let restorer = Restorer::load(args.model.as_deref())?;
+    let model = Model::load(args.model.as_deref(), args.overlay.as_deref())?;
+    let restorer = Restorer::new(std::sync::Arc::new(model));
     let mut text = String::new();
     match args.file.as_deref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
@@ -118,27 +117,20 @@ pub struct BuildReport {
     pub tone_style: &'static str,
 }
 
-fn read_source(path: &Path) -> crate::Result<String> {
+/// A corpus file as text: UTF-8, or `.xz` compressed UTF-8.
+pub fn read_source(path: &Path) -> crate::Result<String> {
     let io_error = |e| crate::Error::io(path, e);
     let mut bytes = Vec::new();
     if path.extension().is_some_and(|e| e == "xz") {
-        // xz-utils is everywhere the corpus is; shelling out spares a compression dependency.
-        let mut child = Command::new("xz")
-            .arg("-dc")
-            .arg(path)
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(io_error)?;
-        if let Some(mut out) = child.stdout.take() {
-            out.read_to_end(&mut bytes).map_err(io_error)?;
-        }
-        let status = child.wait().map_err(io_error)?;
-        if !status.success() {
-            return Err(crate::Error::InvalidInput {
+        // In-process, so building a model needs no external program; the multi-stream decoder
+        // also reads files made by concatenating `.xz` files, as `xz -dc` does.
+        let file = std::fs::File::open(path).map_err(io_error)?;
+        liblzma::read::XzDecoder::new_multi_decoder(std::io::BufReader::new(file))
+            .read_to_end(&mut bytes)
+            .map_err(|e| crate::Error::InvalidInput {
                 path: path.into(),
-                reason: format!("xz -dc failed ({status})"),
-            });
-        }
+                reason: format!("not a readable .xz file: {e}"),
+            })?;
     } else {
         bytes = std::fs::read(path).map_err(io_error)?;
     }
@@ -178,8 +170,22 @@ fn is_document_header(line: &str) -> bool {
     line.starts_with("# doc = ")
 }
 
-/// Builds a model; returns its bytes and what went into it.
-pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
+/// The corpora as counts over a vocabulary: what a model is estimated from, and what an overlay
+/// stores.
+pub(super) struct Counts {
+    /// Specials first, then the syllables seen often enough, most frequent first.
+    pub vocab: Vec<String>,
+    /// Weighted counts of the trigrams over `<s> w1 … wn </s>` of each segment; the first word of
+    /// a segment is counted as `(none, <s>, w1)`, so each bigram occurrence is counted once.
+    pub trigrams: FxHashMap<u64, u64>,
+    /// Tokens of each source.
+    pub source_tokens: Vec<u64>,
+    case_counts: CaseCounts,
+}
+
+/// Reads and counts `sources`; syllables with a weighted count below `min_syllable_count` are
+/// `<unk>`.
+pub(super) fn count(sources: &[Source], min_syllable_count: u64) -> crate::Result<Counts> {
     let mut canon = Canon::default();
     // Each source as segments of canonical-form indexes (u32::MAX - 1 = number, MAX = other).
     const OTHER: u32 = u32::MAX;
@@ -189,7 +195,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
     let mut streams: Vec<(Vec<u32>, Vec<Case>, u64)> = Vec::new();
     let mut form_counts: Vec<u64> = Vec::new();
     let mut source_tokens = Vec::new();
-    for source in &options.sources {
+    for source in sources {
         let text = read_source(&source.path)?;
         let mut stream = Vec::new();
         let mut stream_cases = Vec::new();
@@ -236,7 +242,7 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
     let mut attested: Vec<(u64, u32)> = form_counts
         .iter()
         .enumerate()
-        .filter(|(_, &c)| c >= options.min_syllable_count)
+        .filter(|(_, &c)| c >= min_syllable_count)
         .map(|(i, &c)| (c, i as u32))
         .collect();
     attested.sort_by(|a, b| {
@@ -285,8 +291,22 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
             v = w;
         }
     }
-    drop(streams);
+    Ok(Counts {
+        vocab,
+        trigrams,
+        source_tokens,
+        case_counts,
+    })
+}
 
+/// Builds a model; returns its bytes and what went into it.
+pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
+    let Counts {
+        vocab,
+        trigrams,
+        source_tokens,
+        case_counts,
+    } = count(&options.sources, options.min_syllable_count)?;
     let lm = Smoothed::estimate(&trigrams, vocab.len());
     // Trigrams kept, sorted by key so each (u, v) context is one contiguous row.
     let mut trigram_rows: Vec<(u64, u16)> = trigrams
@@ -359,15 +379,24 @@ pub fn build(options: &BuildOptions) -> crate::Result<(Vec<u8>, BuildReport)> {
     debug_assert!(vocab[SPECIALS.len()..]
         .iter()
         .all(|s| inventory.contains(s)));
-    let bytes = write(
-        &vocab,
-        &lm.unigrams,
-        &case_counts.shares(),
-        &by_key,
-        &bigram_rows,
-        &trigram_rows,
-        &report,
-    );
+    let case = case_counts.shares();
+    let tables = Tables {
+        vocab,
+        unigrams: lm.unigrams,
+        unigram_case: case.unigrams.iter().map(|share| share.0).collect(),
+        keys: by_key,
+        bigrams: bigram_rows
+            .iter()
+            .map(|&(key, cost, backoff)| BigramRow {
+                key,
+                cost,
+                backoff,
+                case: case.bigram(key).0,
+            })
+            .collect(),
+        trigrams: trigram_rows,
+    };
+    let bytes = tables.encode(&serde_json::to_vec_pretty(&report).unwrap_or_default());
     Ok((bytes, report))
 }
 
@@ -680,105 +709,6 @@ fn gamma(ctx: &Context, d: &[f64; 3]) -> f64 {
         return 1.0;
     }
     (d[0] * ctx.n[0] as f64 + d[1] * ctx.n[1] as f64 + d[2] * ctx.n[2] as f64) / ctx.total as f64
-}
-
-fn pad(out: &mut Vec<u8>) {
-    while !out.len().is_multiple_of(8) {
-        out.push(0);
-    }
-}
-
-fn write(
-    vocab: &[String],
-    unigrams: &[(u16, u16)],
-    case: &CaseShares<'_>,
-    by_key: &BTreeMap<u64, Vec<u16>>,
-    bigrams: &[(u64, u16, u16)],
-    trigrams: &[(u64, u16)],
-    report: &BuildReport,
-) -> Vec<u8> {
-    let mut payload = Vec::new();
-    let mut offset = 0u32;
-    payload.extend_from_slice(&0u32.to_le_bytes());
-    for syllable in vocab {
-        offset += syllable.len() as u32;
-        payload.extend_from_slice(&offset.to_le_bytes());
-    }
-    pad(&mut payload);
-    for syllable in vocab {
-        payload.extend_from_slice(syllable.as_bytes());
-    }
-    pad(&mut payload);
-    for &(cost, backoff) in unigrams {
-        payload.extend_from_slice(&(u32::from(cost) | (u32::from(backoff) << 16)).to_le_bytes());
-    }
-    pad(&mut payload);
-    payload.extend(case.unigrams.iter().map(|share| share.0));
-    pad(&mut payload);
-    let mut first = 0u32;
-    for (&key, ids) in by_key {
-        payload.extend_from_slice(&key.to_le_bytes());
-        payload.extend_from_slice(&first.to_le_bytes());
-        payload.extend_from_slice(&(ids.len() as u32).to_le_bytes());
-        first += ids.len() as u32;
-    }
-    pad(&mut payload);
-    for id in by_key.values().flatten() {
-        payload.extend_from_slice(&id.to_le_bytes());
-    }
-    pad(&mut payload);
-    // Bigram row starts per left word.
-    let mut at = 0usize;
-    for v in 0..=vocab.len() as u64 {
-        while at < bigrams.len() && bigrams[at].0 >> ID_BITS < v {
-            at += 1;
-        }
-        payload.extend_from_slice(&(at as u32).to_le_bytes());
-    }
-    pad(&mut payload);
-    // Bigram entries, then a sentinel closing the last trigram row.
-    let mut tri = 0usize;
-    for &(key, cost, backoff) in bigrams {
-        while tri < trigrams.len() && trigrams[tri].0 >> ID_BITS < key {
-            tri += 1;
-        }
-        let w = (key & ((1 << ID_BITS) - 1)) as u16;
-        for field in [w, cost, backoff, u16::from(case.bigram(key).0)] {
-            payload.extend_from_slice(&field.to_le_bytes());
-        }
-        payload.extend_from_slice(&(tri as u32).to_le_bytes());
-    }
-    payload.extend_from_slice(&[0u8; 8]);
-    payload.extend_from_slice(&(trigrams.len() as u32).to_le_bytes());
-    pad(&mut payload);
-    for &(key, cost) in trigrams {
-        let w = (key & ((1 << ID_BITS) - 1)) as u16;
-        payload.extend_from_slice(&w.to_le_bytes());
-        payload.extend_from_slice(&cost.to_le_bytes());
-    }
-    pad(&mut payload);
-    let meta = serde_json::to_vec_pretty(report).unwrap_or_default();
-    payload.extend_from_slice(&meta);
-
-    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
-    out.extend_from_slice(&MAGIC);
-    for field in [
-        FORMAT_VERSION,
-        vocab.len() as u32,
-        payload.len() as u32,
-        (payload.len() as u64 >> 32) as u32,
-        crc32fast::hash(&payload),
-        by_key.len() as u32,
-        first,
-        bigrams.len() as u32,
-        trigrams.len() as u32,
-        meta.len() as u32,
-    ] {
-        out.extend_from_slice(&field.to_le_bytes());
-    }
-    out.resize(HEADER_LEN, 0);
-    out.extend_from_slice(&payload);
-    out
 }
 
 #[cfg(test)]

@@ -38,6 +38,8 @@
 //!
 //! History: version 1 is the first format; version 2 adds the case shares.
 
+use std::collections::BTreeMap;
+
 pub const MAGIC: [u8; 8] = *b"VNBMODEL";
 pub const FORMAT_VERSION: u32 = 2;
 pub const HEADER_LEN: usize = 64;
@@ -192,6 +194,192 @@ pub fn lower_bound_near<const N: usize>(
         probe = 2 * probe + 1;
     }
     row.start + halve(row_entries, lo, probe.min(row_entries.len()), w)
+}
+
+/// The tables of a model as the builder makes them and [`Tables::encode`] lays them out; a
+/// loaded model gives them back with [`super::Model::tables`], so an overlay can be folded in.
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    /// Specials first, then syllables, most frequent first.
+    pub vocab: Vec<String>,
+    /// Per id: (cost, backoff cost as a one-word context).
+    pub unigrams: Vec<(u16, u16)>,
+    /// Per id: how often the word is capitalized ([`CaseShare`]).
+    pub unigram_case: Vec<u8>,
+    /// Packed stripped form → candidate ids, ascending.
+    pub keys: BTreeMap<u64, Vec<u16>>,
+    /// Sorted by key.
+    pub bigrams: Vec<BigramRow>,
+    /// (key, cost), sorted by key.
+    pub trigrams: Vec<(u64, u16)>,
+}
+
+/// A stored bigram as the builder holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BigramRow {
+    pub key: u64,
+    pub cost: u16,
+    /// Backoff cost of the bigram as a trigram context.
+    pub backoff: u16,
+    /// How often the right word is capitalized after the left one ([`CaseShare`]).
+    pub case: u8,
+}
+
+fn pad(out: &mut Vec<u8>) {
+    while !out.len().is_multiple_of(8) {
+        out.push(0);
+    }
+}
+
+/// The header of a file in this family of formats (a model, or an overlay with its own magic):
+/// magic, version, and a payload of `payload_len` bytes whose CRC-32 is stored, then `fields`
+/// u32 fields of the format's own.
+pub fn encode_file(magic: [u8; 8], version: u32, fields: &[u32], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(&magic);
+    for field in [
+        version,
+        fields[0],
+        payload.len() as u32,
+        (payload.len() as u64 >> 32) as u32,
+        crc32fast::hash(payload),
+    ]
+    .into_iter()
+    .chain(fields[1..].iter().copied())
+    {
+        out.extend_from_slice(&field.to_le_bytes());
+    }
+    debug_assert!(out.len() <= HEADER_LEN);
+    out.resize(HEADER_LEN, 0);
+    out.extend_from_slice(payload);
+    out
+}
+
+/// Checks what [`encode_file`] wrote: magic, version, length and checksum. Returns the header as
+/// u32s (the format's own fields are at index 3, then from index 7 on) and the payload's end.
+pub fn check_file(
+    bytes: &[u8],
+    magic: [u8; 8],
+    version: u32,
+) -> Result<([u32; HEADER_LEN / 4], usize), super::ModelError> {
+    use super::ModelError;
+    if bytes.len() < magic.len() || bytes[..8] != magic {
+        return Err(ModelError::BadMagic);
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(ModelError::Truncated {
+            expected: HEADER_LEN as u64,
+            actual: bytes.len() as u64,
+        });
+    }
+    let header: [u32; HEADER_LEN / 4] = std::array::from_fn(|i| read_u32(&bytes[..HEADER_LEN], i));
+    if header[2] != version {
+        return Err(ModelError::UnsupportedVersion {
+            found: header[2],
+            supported: version,
+        });
+    }
+    let payload_len = u64::from(header[4]) | (u64::from(header[5]) << 32);
+    let expected = HEADER_LEN as u64 + payload_len;
+    if (bytes.len() as u64) < expected {
+        return Err(ModelError::Truncated {
+            expected,
+            actual: bytes.len() as u64,
+        });
+    }
+    let end = expected as usize;
+    let (stored, computed) = (header[6], crc32fast::hash(&bytes[HEADER_LEN..end]));
+    if stored != computed {
+        return Err(ModelError::Checksum { stored, computed });
+    }
+    Ok((header, end))
+}
+
+/// Appends the vocabulary sections: offsets, then the text.
+pub fn encode_vocab(vocab: &[String], payload: &mut Vec<u8>) {
+    let mut offset = 0u32;
+    payload.extend_from_slice(&0u32.to_le_bytes());
+    for syllable in vocab {
+        offset += syllable.len() as u32;
+        payload.extend_from_slice(&offset.to_le_bytes());
+    }
+    pad(payload);
+    for syllable in vocab {
+        payload.extend_from_slice(syllable.as_bytes());
+    }
+    pad(payload);
+}
+
+impl Tables {
+    /// The model file: header, the sections in the order of the module comment, and `meta`.
+    pub fn encode(&self, meta: &[u8]) -> Vec<u8> {
+        let (vocab, bigrams, trigrams) = (&self.vocab, &self.bigrams, &self.trigrams);
+        let mut payload = Vec::new();
+        encode_vocab(vocab, &mut payload);
+        for &(cost, backoff) in &self.unigrams {
+            payload
+                .extend_from_slice(&(u32::from(cost) | (u32::from(backoff) << 16)).to_le_bytes());
+        }
+        pad(&mut payload);
+        payload.extend_from_slice(&self.unigram_case);
+        pad(&mut payload);
+        let mut first = 0u32;
+        for (&key, ids) in &self.keys {
+            payload.extend_from_slice(&key.to_le_bytes());
+            payload.extend_from_slice(&first.to_le_bytes());
+            payload.extend_from_slice(&(ids.len() as u32).to_le_bytes());
+            first += ids.len() as u32;
+        }
+        pad(&mut payload);
+        for id in self.keys.values().flatten() {
+            payload.extend_from_slice(&id.to_le_bytes());
+        }
+        pad(&mut payload);
+        // Bigram row starts per left word.
+        let mut at = 0usize;
+        for v in 0..=vocab.len() as u64 {
+            while at < bigrams.len() && bigrams[at].key >> ID_BITS < v {
+                at += 1;
+            }
+            payload.extend_from_slice(&(at as u32).to_le_bytes());
+        }
+        pad(&mut payload);
+        // Bigram entries, then a sentinel closing the last trigram row.
+        let mut tri = 0usize;
+        for bigram in bigrams {
+            while tri < trigrams.len() && trigrams[tri].0 >> ID_BITS < bigram.key {
+                tri += 1;
+            }
+            let w = (bigram.key & ((1 << ID_BITS) - 1)) as u16;
+            for field in [w, bigram.cost, bigram.backoff, u16::from(bigram.case)] {
+                payload.extend_from_slice(&field.to_le_bytes());
+            }
+            payload.extend_from_slice(&(tri as u32).to_le_bytes());
+        }
+        payload.extend_from_slice(&[0u8; 8]);
+        payload.extend_from_slice(&(trigrams.len() as u32).to_le_bytes());
+        pad(&mut payload);
+        for &(key, cost) in trigrams {
+            let w = (key & ((1 << ID_BITS) - 1)) as u16;
+            payload.extend_from_slice(&w.to_le_bytes());
+            payload.extend_from_slice(&cost.to_le_bytes());
+        }
+        pad(&mut payload);
+        payload.extend_from_slice(meta);
+        encode_file(
+            MAGIC,
+            FORMAT_VERSION,
+            &[
+                vocab.len() as u32,
+                self.keys.len() as u32,
+                first,
+                bigrams.len() as u32,
+                trigrams.len() as u32,
+                meta.len() as u32,
+            ],
+            &payload,
+        )
+    }
 }
 
 #[cfg(test)]

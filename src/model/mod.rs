@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod format;
+pub mod overlay;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,10 @@ pub const EMBEDDED_NAME: &str = "embedded:vi-restore";
 /// Why a model file cannot be used. Each problem has its own variant and an actionable message.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
-    #[error("not a vanban model (bad magic bytes; expected a file made by `vanban model build`)")]
+    #[error(
+        "not a vanban model or overlay (bad magic bytes; models are made by `vanban model \
+         build`, overlays by `vanban model adapt`)"
+    )]
     BadMagic,
     #[error(
         "model format version {found}, but this vanban reads version {supported}; \
@@ -267,6 +271,23 @@ impl Model {
         Model::parse(Storage::Mmap(map), path.display().to_string()).map_err(|e| e.at(path))
     }
 
+    /// The model at `path` (memory-mapped) or the embedded one, with the overlay at `overlay`
+    /// folded in at [`overlay::OVERLAY_WEIGHT`].
+    pub fn load(path: Option<&Path>, overlay: Option<&Path>) -> crate::Result<Model> {
+        let model = match path {
+            Some(path) => Model::open(path)?,
+            None => Model::embedded().map_err(|e| e.at(EMBEDDED_NAME))?,
+        };
+        match overlay {
+            Some(overlay_path) => {
+                let overlay = overlay::Overlay::open(overlay_path)?;
+                overlay::apply(&model, &overlay, overlay::OVERLAY_WEIGHT)
+                    .map_err(|e| e.at(overlay_path))
+            }
+            None => Ok(model),
+        }
+    }
+
     /// Validates a model held in memory.
     pub fn from_bytes(bytes: Vec<u8>, name: &str) -> Result<Model, ModelError> {
         Model::parse(Storage::Owned(bytes), name.to_owned())
@@ -274,38 +295,9 @@ impl Model {
 
     fn parse(storage: Storage, name: String) -> Result<Model, ModelError> {
         let bytes = storage.bytes();
-        if bytes.len() < MAGIC.len() || bytes[..8] != MAGIC {
-            return Err(ModelError::BadMagic);
-        }
-        if bytes.len() < HEADER_LEN {
-            return Err(ModelError::Truncated {
-                expected: HEADER_LEN as u64,
-                actual: bytes.len() as u64,
-            });
-        }
-        let header = |i: usize| read_u32(&bytes[..HEADER_LEN], i);
-        let version = header(2);
-        if version != FORMAT_VERSION {
-            return Err(ModelError::UnsupportedVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
+        let (header, end) = check_file(bytes, MAGIC, FORMAT_VERSION)?;
+        let header = |i: usize| header[i];
         let vocab_len = header(3) as usize;
-        let payload_len = u64::from(header(4)) | (u64::from(header(5)) << 32);
-        let expected = HEADER_LEN as u64 + payload_len;
-        if (bytes.len() as u64) < expected {
-            return Err(ModelError::Truncated {
-                expected,
-                actual: bytes.len() as u64,
-            });
-        }
-        let payload = &bytes[HEADER_LEN..expected as usize];
-        let stored = header(6);
-        let computed = crc32fast::hash(payload);
-        if stored != computed {
-            return Err(ModelError::Checksum { stored, computed });
-        }
         let key_count = header(7) as usize;
         let cand_count = header(8) as usize;
         let bigram_count = header(9) as usize;
@@ -319,7 +311,7 @@ impl Model {
         let mut section = |len: usize| -> Result<Range<usize>, ModelError> {
             let range = at..at + len;
             at = (range.end + 7) & !7;
-            if range.end > expected as usize {
+            if range.end > end {
                 return Err(ModelError::Malformed("sections overrun the payload".into()));
             }
             Ok(range)
@@ -469,6 +461,51 @@ impl Model {
             bigrams: bytes[self.bigrams.clone()].as_chunks().0,
             trigrams: bytes[self.trigrams.clone()].as_chunks().0,
             stored_pairs: &self.stored_pairs,
+        }
+    }
+
+    /// The model's tables, to be changed and encoded again (see [`overlay`]).
+    pub fn tables(&self) -> Tables {
+        let lm = self.lm();
+        let vocab = (0..self.vocab_len as u16)
+            .map(|id| self.syllable(id).to_owned())
+            .collect();
+        let unigrams = (0..self.vocab_len as u16).map(|id| {
+            let (cost, backoff) = lm.unigram(id);
+            (cost as u16, backoff as u16)
+        });
+        let mut keys = std::collections::BTreeMap::new();
+        for (key, range) in self.keys() {
+            keys.insert(key, range.map(|i| self.candidate(i)).collect());
+        }
+        let mut bigrams = Vec::new();
+        let mut trigrams = Vec::new();
+        for v in 0..self.vocab_len as u16 {
+            let (start, end) = lm.bigram_row(v);
+            for e in start as usize..end as usize {
+                let w = entry_u16(&lm.bigrams[e], 0);
+                let bigram = lm.bigram_entry(e);
+                let key = bigram_key(v, w);
+                bigrams.push(BigramRow {
+                    key,
+                    cost: bigram.cost as u16,
+                    backoff: bigram.backoff as u16,
+                    case: bigram.case.0,
+                });
+                for t in bigram.row.0 as usize..bigram.row.1 as usize {
+                    let entry = &lm.trigrams[t];
+                    let x = entry_u16(entry, 0);
+                    trigrams.push(((key << ID_BITS) | u64::from(x), entry_u16(entry, 1)));
+                }
+            }
+        }
+        Tables {
+            vocab,
+            unigrams: unigrams.collect(),
+            unigram_case: lm.unigram_case.to_vec(),
+            keys,
+            bigrams,
+            trigrams,
         }
     }
 
