@@ -20,7 +20,8 @@ pub struct EvalArgs {
 enum EvalCommand {
     /// Diacritic restoration: strips the gold (or reads aligned input), restores and scores.
     Restore(RestoreEvalArgs),
-    /// The parser: references and document fields of the seeds against their gold sets.
+    /// The parser: references and document fields of the seeds against their gold sets, or
+    /// (`--gold FILE.jsonl DIR`) the number, type and year of a folder of documents.
     Parse(ParseEvalArgs),
     /// OCR and PDF reading: character error rate against rendered truth, and pages per second.
     Ocr(OcrEvalArgs),
@@ -80,6 +81,17 @@ struct ParseEvalArgs {
     /// Directory holding the gold's seed files.
     #[arg(long, value_name = "DIR", default_value = "fixtures/seeds")]
     input: PathBuf,
+    /// JSON Lines of `{"id" or "file", "number"?, "doc_type"?, "year"?}`: score those fields of
+    /// the documents in DIR instead of the seeds. `id` names `DIR/<id>.txt`; a `file` absent
+    /// from DIR may be replaced by a file of the same stem (a text proxy of a PDF).
+    #[arg(long, value_name = "FILE", requires = "dir")]
+    gold: Option<PathBuf>,
+    /// Directory of the documents `--gold` names.
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Worker threads for `--gold` (0 = one per core).
+    #[arg(short, long, default_value_t = 0, value_name = "N")]
+    jobs: usize,
     /// Parse the normalized text without diacritic restoration.
     #[arg(long)]
     no_restore: bool,
@@ -294,6 +306,9 @@ fn print_score(score: &RestoreScore) {
 
 fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
     use std::collections::BTreeMap;
+    if let (Some(gold), Some(dir)) = (&args.gold, &args.dir) {
+        return run_parse_gold(&args, gold, dir);
+    }
     use vanban::eval::parse::{score_documents, score_references, GoldReference};
     use vanban::pipeline::{Pipeline, PipelineOptions};
 
@@ -372,6 +387,110 @@ fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
             .spurious
             .iter()
             .for_each(|m| println!("  spurious {m}"));
+    }
+    Ok(EXIT_OK)
+}
+
+/// The document named by a gold line: `DIR/<id>.txt`, `DIR/<file>`, or else the one file in
+/// DIR with the same stem as `file`.
+fn gold_path(dir: &std::path::Path, gold: &vanban::eval::parse::GoldDocument) -> Option<PathBuf> {
+    if let Some(id) = &gold.id {
+        return Some(dir.join(format!("{id}.txt")));
+    }
+    let file = gold.file.as_ref()?;
+    let named = dir.join(file);
+    if named.exists() {
+        return Some(named);
+    }
+    let stem = std::path::Path::new(file).file_stem()?;
+    let mut same_stem = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.file_stem() == Some(stem));
+    let only = same_stem.next()?;
+    same_stem.next().is_none().then_some(only)
+}
+
+fn run_parse_gold(
+    args: &ParseEvalArgs,
+    gold_file: &std::path::Path,
+    dir: &std::path::Path,
+) -> anyhow::Result<u8> {
+    use rayon::prelude::*;
+    use std::collections::BTreeMap;
+    use vanban::eval::parse::{score_gold_documents, FieldTally, GoldDocument};
+    use vanban::pipeline::{Pipeline, PipelineOptions};
+
+    let gold: Vec<GoldDocument> = read(gold_file)?
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a gold line", gold_file.display(), n + 1))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let pipeline = Pipeline::new(PipelineOptions {
+        restore: (!args.no_restore).then(RestoreOptions::default),
+        ..PipelineOptions::default()
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()
+        .context("starting worker threads")?;
+    // A document that cannot be read is reported and scored wrong; the others go on.
+    let outcomes: Vec<(String, Result<vanban::schema::DocumentRecord, String>)> =
+        pool.install(|| {
+            gold.par_iter()
+                .map(|g| {
+                    let name = g.name().to_owned();
+                    let record = match gold_path(dir, g) {
+                        Some(path) => pipeline
+                            .process_file(&path, &path.display().to_string())
+                            .map_err(|e| format!("{}: {e}", path.display())),
+                        None => Err(format!("{}: no such document", dir.join(&name).display())),
+                    };
+                    (name, record)
+                })
+                .collect()
+        });
+    let mut records = BTreeMap::new();
+    for (name, outcome) in outcomes {
+        match outcome {
+            Ok(record) => {
+                records.insert(name, record);
+            }
+            Err(message) => eprintln!("error: {message}"),
+        }
+    }
+    let score = score_gold_documents(&gold, &records);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&score)?);
+        return Ok(EXIT_OK);
+    }
+    let row = |name: &str, tally: &FieldTally| {
+        if tally.total > 0 {
+            println!(
+                "{name:<16} {:>4} of {:>4} right ({:.1} %)",
+                tally.right,
+                tally.total,
+                tally.accuracy * 100.0
+            );
+        }
+    };
+    row("number", &score.number);
+    row("number (Đ→D)", &score.number_fold_d);
+    row("doc_type", &score.doc_type);
+    row("year", &score.year);
+    for (field, tally) in [
+        ("number", &score.number),
+        ("doc_type", &score.doc_type),
+        ("year", &score.year),
+    ] {
+        tally
+            .misses
+            .iter()
+            .for_each(|miss| println!("  wrong {field} {miss}"));
     }
     Ok(EXIT_OK)
 }

@@ -337,3 +337,110 @@ fn same_text(gold: &str, predicted: &str) -> bool {
         None => gold == predicted,
     }
 }
+
+/// One line of a document gold file (`vanban eval parse --gold`): the document is named by `id`
+/// (`DIR/<id>.txt`) or `file`; each field given is scored, the others are not.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldDocument {
+    pub id: Option<String>,
+    pub file: Option<String>,
+    pub number: Option<String>,
+    pub doc_type: Option<String>,
+    pub year: Option<i64>,
+}
+
+impl GoldDocument {
+    /// The name the scorer reports the document under.
+    pub fn name(&self) -> &str {
+        self.id.as_deref().or(self.file.as_deref()).unwrap_or("?")
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldTally {
+    pub right: usize,
+    pub total: usize,
+    pub accuracy: f64,
+    /// `name: gold → predicted` for every wrong document.
+    pub misses: Vec<String>,
+}
+
+impl FieldTally {
+    fn add(&mut self, name: &str, gold: &str, predicted: Option<&str>, right: bool) {
+        self.total += 1;
+        if right {
+            self.right += 1;
+        } else {
+            self.misses.push(format!(
+                "{name}: {gold} → {}",
+                predicted.unwrap_or("(none)")
+            ));
+        }
+        self.accuracy = self.right as f64 / self.total as f64;
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GoldDocumentScore {
+    pub number: FieldTally,
+    /// Numbers compared after folding `Đ` to `D`: what stripped input can be expected to keep
+    /// when restoration does not bring the `Đ` back.
+    pub number_fold_d: FieldTally,
+    pub doc_type: FieldTally,
+    pub year: FieldTally,
+}
+
+/// `Đ`/`đ` to `D`/`d`, after NFC: the gold's numbers keep `Đ`, stripped text cannot.
+pub fn fold_d(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc()
+        .map(|c| match c {
+            'Đ' => 'D',
+            'đ' => 'd',
+            c => c,
+        })
+        .collect()
+}
+
+/// Scores the document number, type and issue year of `records` (by gold name) against `gold`;
+/// a document missing from `records` counts wrong on every field its gold gives.
+pub fn score_gold_documents(
+    gold: &[GoldDocument],
+    records: &BTreeMap<String, DocumentRecord>,
+) -> GoldDocumentScore {
+    use unicode_normalization::UnicodeNormalization;
+    let mut score = GoldDocumentScore::default();
+    for g in gold {
+        let name = g.name();
+        let meta = records.get(name).map(|r| &r.document);
+        if let Some(number) = &g.number {
+            let predicted = meta
+                .and_then(|m| m.number.as_ref())
+                .map(|n| n.value.as_str());
+            let gold_nfc: String = number.nfc().collect();
+            let right = predicted.is_some_and(|p| p.nfc().collect::<String>() == gold_nfc);
+            score.number.add(name, number, predicted, right);
+            let folded = predicted.is_some_and(|p| fold_d(p) == fold_d(number));
+            score.number_fold_d.add(name, number, predicted, folded);
+        }
+        if let Some(doc_type) = &g.doc_type {
+            let predicted = meta
+                .and_then(|m| m.doc_type.as_ref())
+                .map(|t| t.value.as_str());
+            score.doc_type.add(
+                name,
+                doc_type,
+                predicted,
+                predicted == Some(doc_type.as_str()),
+            );
+        }
+        if let Some(year) = g.year {
+            let predicted = meta
+                .and_then(|m| m.issue_date.as_ref())
+                .and_then(|d| d.value.get(..4));
+            let right = predicted.and_then(|p| p.parse::<i64>().ok()) == Some(year);
+            score.year.add(name, &year.to_string(), predicted, right);
+        }
+    }
+    score
+}
