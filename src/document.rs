@@ -15,13 +15,23 @@ pub enum SourceKind {
     Pdf,
 }
 
-/// A pixel rectangle on a page image.
+/// A rectangle on a page, in the page's [`Unit`] from its top-left corner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BBox {
     pub x: u32,
     pub y: u32,
     pub width: u32,
     pub height: u32,
+}
+
+/// The unit of a page's width, height and boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Pixels of the page image (OCR).
+    Px,
+    /// PDF points (1/72 inch) from the page's top-left corner (PDF text layers).
+    Pt,
 }
 
 /// How the text of a page was obtained.
@@ -34,6 +44,30 @@ pub enum PageMethod {
     PdfTextLayer,
     /// Tesseract on the page image.
     Ocr,
+}
+
+impl PageMethod {
+    /// What the page's width, height and boxes are measured in; a text file has none.
+    pub fn unit(self) -> Option<Unit> {
+        match self {
+            PageMethod::Text => None,
+            PageMethod::PdfTextLayer => Some(Unit::Pt),
+            PageMethod::Ocr => Some(Unit::Px),
+        }
+    }
+}
+
+/// Print that repeats on the pages rather than belonging to the document: it is kept in the
+/// page's lines (and the raw text) but left out of the text the restorer and the parser read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Furniture {
+    /// A heading or footer repeated on most pages (`CÔNG BÁO/Số 85 + 86/Ngày 17-01-2022`).
+    RunningHead,
+    /// A page number alone at the top or bottom of a page.
+    PageNumber,
+    /// A publisher's digital-signature stamp (`Người ký:`, `Email:`, `Cơ quan:`, `Thời gian ký:`).
+    SignatureStamp,
 }
 
 /// One word of a line, where the page shows it. OCR and PDF text layers both give words with
@@ -63,6 +97,8 @@ pub struct Line {
     /// The line's words with their boxes, when the source has geometry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<Word>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub furniture: Option<Furniture>,
 }
 
 impl Line {
@@ -72,6 +108,7 @@ impl Line {
             bbox: None,
             confidence: None,
             words: Vec::new(),
+            furniture: None,
         }
     }
 }
@@ -177,6 +214,42 @@ impl RawText {
             }
         }
         RawText { text, lines }
+    }
+
+    /// The text without the pages' furniture lines (each with the line break after it), and the
+    /// map from that text back to this one: what the restorer and the parser read.
+    pub fn without_furniture(&self, pages: &[Page]) -> (String, OffsetMap) {
+        let furniture: Vec<(usize, usize)> = pages
+            .iter()
+            .flat_map(|page| page.lines.iter().map(move |line| (page.number, line)))
+            .zip(&self.lines)
+            .filter(|((_, line), _)| line.furniture.is_some())
+            .map(|(_, at)| (at.start, at.end))
+            .collect();
+        let source_len = self.char_len().max(self.text.chars().count());
+        let mut map = OffsetMap::with_source_len(source_len);
+        let mut text = String::with_capacity(self.text.len());
+        let mut next = furniture.iter().peekable();
+        let mut skip_newline_at = None;
+        for (at, c) in self.text.chars().enumerate() {
+            while next.peek().is_some_and(|&&(_, end)| end < at) {
+                next.next();
+            }
+            let inside = next
+                .peek()
+                .is_some_and(|&&(start, end)| start <= at && at < end);
+            if let Some(&&(_, end)) = next.peek() {
+                if at == end {
+                    skip_newline_at = Some(end);
+                }
+            }
+            if inside || (skip_newline_at == Some(at) && c == '\n') {
+                continue;
+            }
+            map.push(at, at + 1);
+            text.push(c);
+        }
+        (text, map)
     }
 
     pub fn char_len(&self) -> usize {
@@ -363,6 +436,32 @@ mod tests {
         assert_eq!((line.page, line.line, line.start, line.end), (2, 1, 5, 7));
         let line = raw.line_at(3).unwrap();
         assert_eq!((line.page, line.line), (1, 2));
+    }
+
+    #[test]
+    fn furniture_lines_leave_the_body_with_their_line_breaks() {
+        let head = Line {
+            furniture: Some(Furniture::RunningHead),
+            ..Line::plain("CÔNG BÁO/Số 1")
+        };
+        let page = |number, lines| Page {
+            number,
+            method: PageMethod::PdfTextLayer,
+            width: None,
+            height: None,
+            ocr_language: None,
+            lines,
+        };
+        let pages = vec![
+            page(1, vec![head.clone(), Line::plain("Số: 5/NĐ")]),
+            page(2, vec![Line::plain("Điều 1"), head]),
+        ];
+        let raw = RawText::from_pages(&pages);
+        let (body, map) = raw.without_furniture(&pages);
+        assert_eq!(body, "Số: 5/NĐ\u{c}Điều 1\n");
+        // "S" is raw character 14, after the head and its line break.
+        assert_eq!(map.source_span(0, 1), (14, 15));
+        assert_eq!(map.source_span(9, 10), (23, 24));
     }
 
     #[test]

@@ -71,11 +71,14 @@ impl Pipeline {
     /// Runs the text stages over an already ingested document.
     pub fn process_ingested(&self, ingested: Ingested, display_path: &str) -> DocumentRecord {
         let encoding = ingested.encoding.unwrap_or(crate::text::Encoding::Utf8);
-        let normalized = text::normalize(&ingested.raw.text, encoding, &self.options.normalize);
+        // Running heads, page numbers and signature stamps stay in the raw text and the page
+        // lines, but not in what the restorer and the parser read.
+        let (body, body_to_raw) = ingested.raw.without_furniture(&ingested.pages);
+        let normalized = text::normalize(&body, encoding, &self.options.normalize);
         let mut content = normalized.text;
         // Restoration changes marks, one character for one, except where OCR repair changes a
         // word's length (`ciia` → `của`): `shifts` maps restored offsets back to normalized ones.
-        let to_raw: OffsetMap = normalized.to_raw;
+        let to_raw: OffsetMap = body_to_raw.compose(&normalized.to_raw);
         let spans = SpanMapper::new(&to_raw, &ingested.raw);
         let mut shifts = OffsetShifts::default();
         let restoration = match (&self.restorer, &self.options.restore) {
@@ -194,6 +197,7 @@ fn page_records(ingested: &Ingested, raw: &RawText) -> Vec<PageRecord> {
                         raw_end: at.end,
                         bbox: line.bbox,
                         confidence: line.confidence,
+                        furniture: line.furniture,
                     })
                     .collect()
             } else {
@@ -202,6 +206,7 @@ fn page_records(ingested: &Ingested, raw: &RawText) -> Vec<PageRecord> {
             PageRecord {
                 number: page.number,
                 method: page.method,
+                unit: page.method.unit(),
                 width: page.width,
                 height: page.height,
                 ocr_language: page.ocr_language.clone(),

@@ -4,14 +4,14 @@
 
 use serde::Serialize;
 
-use crate::document::{BBox, PageMethod, SourceKind, Span};
+use crate::document::{BBox, Furniture, PageMethod, SourceKind, Span, Unit};
 use crate::error::{Error, ErrorKind};
 use crate::parse::{DocumentMeta, Entity, FoundDate, Reference};
 use crate::restore::{Alternative, InputKind};
 use crate::text::{Encoding, StageReport, ToneStyle};
 
 /// Semantic version of the JSON output. Consumers should reject a major version they do not know.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// The offset unit of every span in the output.
 pub const OFFSET_UNIT: &str = "unicode_scalar";
@@ -50,6 +50,9 @@ pub struct SourceRecord {
 pub struct PageRecord {
     pub number: u32,
     pub method: PageMethod,
+    /// What `width`, `height` and the line boxes count: PDF points or image pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,9 @@ pub struct LineRecord {
     pub bbox: Option<BBox>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
+    /// Set on running heads, page numbers and signature stamps, which `text.content` leaves out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub furniture: Option<Furniture>,
 }
 
 #[derive(Debug, Clone, Serialize)]

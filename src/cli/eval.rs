@@ -28,6 +28,22 @@ enum EvalCommand {
     /// OCR repair on rendered, OCR'd pages (`scripts/gen-ocr-pairs render`): CER and WER before
     /// and after, per OCR language and degradation.
     OcrRoundtrip(OcrRoundtripArgs),
+    /// PDF text layers against `pdftotext -layout` (CER, U+FFFD, pages sent to OCR), and the
+    /// parser's number, type and year against a gold file.
+    PdfText(PdfTextArgs),
+}
+
+#[derive(Debug, Args)]
+struct PdfTextArgs {
+    /// Directory of PDFs.
+    #[arg(long, value_name = "DIR")]
+    dir: PathBuf,
+    /// Gold fields, one JSON line per PDF: `{"file", "number", "doc_type", "year"}`.
+    #[arg(long, value_name = "FILE")]
+    gold: Option<PathBuf>,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -145,7 +161,101 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         EvalCommand::Parse(args) => run_parse(args),
         EvalCommand::Ocr(args) => run_ocr(args),
         EvalCommand::OcrRoundtrip(args) => run_ocr_roundtrip(args),
+        EvalCommand::PdfText(args) => run_pdf_text(args),
     }
+}
+
+fn run_pdf_text(args: PdfTextArgs) -> anyhow::Result<u8> {
+    use rayon::prelude::*;
+    use vanban::eval::pdf_text::{evaluate, pdfs, read_gold};
+    let gold = args.gold.as_deref().map(read_gold).transpose()?;
+    let files = pdfs(&args.dir)?;
+    if files.is_empty() {
+        anyhow::bail!("{}: no PDFs", args.dir.display());
+    }
+    let gold_of = |path: &std::path::Path| {
+        let name = path.file_name()?.to_str()?;
+        gold.as_ref()?.iter().find(|g| g.file == name)
+    };
+    let scores: Vec<_> = files
+        .par_iter()
+        .map(|path| evaluate(path, gold_of(path)))
+        .collect::<Result<_, _>>()?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&scores)?);
+        return Ok(EXIT_OK);
+    }
+    let sum = |f: &dyn Fn(&vanban::eval::pdf_text::FileScore) -> usize| -> usize {
+        scores.iter().map(f).sum()
+    };
+    println!(
+        "{:<58} {:>5} {:>8} {:>5} {:>4} {:>4}  fields",
+        "file", "pages", "CER", "FFFD", "OCR", "furn"
+    );
+    for s in &scores {
+        let fields = s.fields.as_ref().map_or(String::new(), |f| {
+            let mark = |ok: bool| if ok { "ok" } else { "MISS" };
+            format!(
+                "number {} ({:?} vs {}), type {} ({:?}), year {} ({:?} vs {})",
+                mark(f.number_ok()),
+                f.number,
+                f.gold_number,
+                mark(f.doc_type_ok()),
+                f.doc_type,
+                mark(f.year_ok()),
+                f.year,
+                f.gold_year
+            )
+        });
+        println!(
+            "{:<58} {:>5} {:>7.3}% {:>5} {:>4} {:>4}  {fields}",
+            s.file,
+            s.pages,
+            100.0 * s.edits as f64 / s.reference_chars.max(1) as f64,
+            s.replacement_chars,
+            s.rejected.len(),
+            s.furniture_lines
+        );
+        for (page, reason) in &s.rejected {
+            println!("    page {page} would be OCR'd: {reason}");
+        }
+    }
+    let pages = sum(&|s| s.pages);
+    let seconds: f64 = scores.iter().map(|s| s.seconds).sum();
+    let pdftotext_seconds: f64 = scores.iter().map(|s| s.pdftotext_seconds).sum();
+    println!(
+        "total: {} files, {pages} pages, CER {:.3}% ({} edits / {} chars), U+FFFD {} (pdftotext {}), \
+         pages to OCR {} ({} without pdftotext text), furniture lines {}",
+        scores.len(),
+        100.0 * sum(&|s| s.edits) as f64 / sum(&|s| s.reference_chars).max(1) as f64,
+        sum(&|s| s.edits),
+        sum(&|s| s.reference_chars),
+        sum(&|s| s.replacement_chars),
+        sum(&|s| s.reference_replacement_chars),
+        sum(&|s| s.rejected.len()),
+        sum(&|s| s.rejected_without_reference_text),
+        sum(&|s| s.furniture_lines),
+    );
+    println!(
+        "time: text layers {:.2} s ({:.0} pages/s), pdftotext -layout {:.2} s (wall, whole files)",
+        seconds,
+        pages as f64 / seconds.max(f64::EPSILON),
+        pdftotext_seconds
+    );
+    let fields: Vec<_> = scores.iter().filter_map(|s| s.fields.as_ref()).collect();
+    if !fields.is_empty() {
+        let count = |ok: &dyn Fn(&&vanban::eval::pdf_text::Fields) -> bool| {
+            fields.iter().filter(|f| ok(f)).count()
+        };
+        println!(
+            "fields: number {}/{n}, type {}/{n}, year {}/{n}",
+            count(&|f| f.number_ok()),
+            count(&|f| f.doc_type_ok()),
+            count(&|f| f.year_ok()),
+            n = fields.len()
+        );
+    }
+    Ok(EXIT_OK)
 }
 
 fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {

@@ -2,4 +2,5 @@
 pub mod ocr;
 pub mod ocr_roundtrip;
 pub mod parse;
+pub mod pdf_text;
 pub mod restore;

@@ -227,6 +227,7 @@ fn lines_from_tsv(tsv: &str) -> Vec<Line> {
                 height: y1 - y0,
             }),
             confidence: Some((confidence * 1000.0).round() / 1000.0),
+            furniture: None,
         });
     };
     let mut previous_paragraph: Option<(u32, u32)> = None;

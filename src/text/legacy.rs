@@ -22,7 +22,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Rewriter, Rewritten};
 use crate::orthography as syllable;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegacyEncoding {
     Tcvn3,
