@@ -4,14 +4,14 @@
 
 use serde::Serialize;
 
-use crate::document::{BBox, PageMethod, SourceKind, Span};
+use crate::document::{BBox, Baseline, PageMethod, Removed, SourceKind, Span, SymbolChoices};
 use crate::error::{Error, ErrorKind};
 use crate::parse::{DocumentMeta, Entity, FoundDate, Reference};
 use crate::restore::{Alternative, InputKind};
 use crate::text::{Encoding, StageReport, ToneStyle};
 
 /// Semantic version of the JSON output. Consumers should reject a major version they do not know.
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// The offset unit of every span in the output.
 pub const OFFSET_UNIT: &str = "unicode_scalar";
@@ -63,6 +63,9 @@ pub struct PageRecord {
     /// Lines with their boxes, for OCR'd and PDF pages; a text file's lines are the file itself.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineRecord>,
+    /// Tokens OCR read and vanban dropped as noise, with their boxes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removed>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +77,28 @@ pub struct LineRecord {
     pub bbox: Option<BBox>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f32>,
+    /// The line's words, where the page has geometry (absent with `--no-words`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<WordRecord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WordRecord {
+    pub text: String,
+    /// Character range of the word in the raw text.
+    pub raw_start: usize,
+    pub raw_end: usize,
+    pub bbox: BBox,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// Row height in pixels, ascenders to descenders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<u32>,
+    /// Tesseract's readings of the word's uncertain symbols (`--ocr-alternatives`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<SymbolChoices>,
 }
 
 #[derive(Debug, Clone, Serialize)]

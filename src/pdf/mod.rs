@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use crate::document::{Line, Page, PageEvent, PageMethod};
 use crate::error::{Error, Result};
 use crate::model::syllable;
+use crate::ocr::OcrOptions;
 
 /// Rasterization resolution for OCR: Tesseract reads body text best at about 300 dpi.
 const RASTER_DPI: u32 = 300;
@@ -29,7 +30,7 @@ const MIN_SCAN_DPI: f64 = 100.0;
 pub fn pages(
     path: &Path,
     bytes: &[u8],
-    language: &str,
+    ocr: &OcrOptions,
     on_page: &(dyn Fn(PageEvent) + Sync),
 ) -> Result<(Vec<Page>, Vec<String>)> {
     let pdf_error = |reason: String| Error::Pdf {
@@ -59,7 +60,7 @@ pub fn pages(
     let results: Vec<Result<(Page, Option<String>)>> = page_ids
         .par_iter()
         .map(|&(number, id)| {
-            let read = || read_page(path, bytes, &document, number, id, language);
+            let read = || read_page(path, bytes, &document, number, id, ocr);
             let page =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
                     Err(pdf_error(format!(
@@ -91,7 +92,7 @@ fn read_page(
     document: &Document,
     number: u32,
     id: ObjectId,
-    language: &str,
+    ocr: &OcrOptions,
 ) -> Result<(Page, Option<String>)> {
     let why = match text_layer(document, number, id) {
         Ok(lines) => {
@@ -102,6 +103,7 @@ fn read_page(
                 height: None,
                 ocr_language: None,
                 lines,
+                removed: Vec::new(),
             };
             return Ok((page, None));
         }
@@ -116,7 +118,7 @@ fn read_page(
             reason,
         })?,
     };
-    let page = crate::ocr::recognize(&image, language, number).map_err(|reason| Error::Ocr {
+    let page = crate::ocr::recognize(&image, ocr, number).map_err(|reason| Error::Ocr {
         path: path.to_owned(),
         reason: format!("page {number}: {reason}"),
     })?;
