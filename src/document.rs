@@ -83,6 +83,60 @@ pub struct Word {
     /// Character range of the word within its line's `text`.
     pub start: usize,
     pub end: usize,
+    /// Where the word sits on its line (OCR only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// Height of the word's row, ascenders to descenders, in pixels (OCR only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<u32>,
+    /// Tesseract's other readings of the word's symbols, where it had any (OCR with
+    /// alternatives asked for only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<SymbolChoices>,
+}
+
+/// A word's baseline: the line through `(x1, y1)` and `(x2, y2)`, in page pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub x1: i32,
+    pub y1: i32,
+    pub x2: i32,
+    pub y2: i32,
+}
+
+/// One candidate reading of a symbol and Tesseract's confidence in it (0..=1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub text: String,
+    pub confidence: f32,
+}
+
+/// The candidates for the symbol at characters `start..end` of a word, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SymbolChoices {
+    pub start: usize,
+    pub end: usize,
+    pub choices: Vec<Choice>,
+}
+
+/// A token OCR read but vanban dropped as noise, kept so nothing disappears silently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Removed {
+    pub text: String,
+    pub bbox: BBox,
+    pub confidence: f32,
+    pub reason: RemovalReason,
+}
+
+/// Why a token was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalReason {
+    /// No letter or digit and unsure, or letters Tesseract doubted in a box much smaller than
+    /// its line's letters: a speck.
+    Speck,
+    /// Punctuation Tesseract was unsure of where text does not put it (`.LUẬT`, `kín..`).
+    UnsurePunctuation,
 }
 
 /// One line of a page.
@@ -135,6 +189,9 @@ pub struct Page {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_language: Option<String>,
     pub lines: Vec<Line>,
+    /// Tokens OCR read and vanban dropped as noise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removed>,
 }
 
 /// Where one line of the raw text sits: its page and line number and its character range.
@@ -420,6 +477,7 @@ mod tests {
                 height: None,
                 ocr_language: None,
                 lines: vec![Line::plain("ab"), Line::plain("c")],
+                removed: Vec::new(),
             },
             Page {
                 number: 2,
@@ -428,6 +486,7 @@ mod tests {
                 height: None,
                 ocr_language: None,
                 lines: vec![Line::plain("de")],
+                removed: Vec::new(),
             },
         ];
         let raw = RawText::from_pages(&pages);
@@ -451,6 +510,7 @@ mod tests {
             height: None,
             ocr_language: None,
             lines,
+            removed: Vec::new(),
         };
         let pages = vec![
             page(1, vec![head.clone(), Line::plain("Số: 5/NĐ")]),

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::document::PageEvent;
-use crate::document::{OffsetMap, Page, PageMethod, RawText, Span, SpanMapper};
+use crate::document::{Line, OffsetMap, Page, PageMethod, RawText, Span, SpanMapper};
 use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested};
 use crate::parse;
@@ -11,7 +11,7 @@ use crate::restore::OffsetShifts;
 use crate::restore::{InputKind, RestoreOptions, Restorer};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
-    TokenRecord, OFFSET_UNIT, SCHEMA_VERSION,
+    TokenRecord, WordRecord, OFFSET_UNIT, SCHEMA_VERSION,
 };
 use crate::text::{self, NormalizeOptions};
 
@@ -23,6 +23,8 @@ pub struct PipelineOptions {
     pub normalize: NormalizeOptions,
     /// Diacritic restoration with the embedded model; `None` leaves the text as normalized.
     pub restore: Option<RestoreOptions>,
+    /// Leave each line's words out of the JSON (smaller output; lines keep their boxes).
+    pub omit_words: bool,
 }
 
 /// The configured pipeline, shared read-only by all worker threads.
@@ -126,7 +128,7 @@ impl Pipeline {
         DocumentRecord {
             schema_version: SCHEMA_VERSION,
             document_id: format!("sha256:{}", ingested.sha256),
-            source: source_record(&ingested, display_path),
+            source: source_record(&ingested, display_path, !self.options.omit_words),
             text: TextRecord {
                 offset_unit: OFFSET_UNIT,
                 tone_style: self.options.normalize.tone_style,
@@ -166,8 +168,8 @@ fn input_kind(pages: &[Page], requested: InputKind) -> InputKind {
     }
 }
 
-fn source_record(ingested: &Ingested, display_path: &str) -> SourceRecord {
-    let pages = page_records(ingested, &ingested.raw);
+fn source_record(ingested: &Ingested, display_path: &str, with_words: bool) -> SourceRecord {
+    let pages = page_records(ingested, &ingested.raw, with_words);
     SourceRecord {
         path: display_path.to_owned(),
         sha256: ingested.sha256.clone(),
@@ -178,7 +180,7 @@ fn source_record(ingested: &Ingested, display_path: &str) -> SourceRecord {
     }
 }
 
-fn page_records(ingested: &Ingested, raw: &RawText) -> Vec<PageRecord> {
+fn page_records(ingested: &Ingested, raw: &RawText, with_words: bool) -> Vec<PageRecord> {
     ingested
         .pages
         .iter()
@@ -198,6 +200,11 @@ fn page_records(ingested: &Ingested, raw: &RawText) -> Vec<PageRecord> {
                         bbox: line.bbox,
                         confidence: line.confidence,
                         furniture: line.furniture,
+                        words: if with_words {
+                            word_records(line, at.start)
+                        } else {
+                            Vec::new()
+                        },
                     })
                     .collect()
             } else {
@@ -214,7 +221,25 @@ fn page_records(ingested: &Ingested, raw: &RawText) -> Vec<PageRecord> {
                 raw_end,
                 line_count: page.lines.len(),
                 lines,
+                removed: page.removed.clone(),
             }
+        })
+        .collect()
+}
+
+/// The words of a line that starts at raw offset `line_start`.
+fn word_records(line: &Line, line_start: usize) -> Vec<WordRecord> {
+    line.words
+        .iter()
+        .map(|word| WordRecord {
+            text: word.text.clone(),
+            raw_start: line_start + word.start,
+            raw_end: line_start + word.end,
+            bbox: word.bbox,
+            confidence: word.confidence,
+            baseline: word.baseline,
+            font_size: word.font_size,
+            alternatives: word.alternatives.clone(),
         })
         .collect()
 }

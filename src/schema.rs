@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use crate::document::{BBox, Furniture, PageMethod, SourceKind, Span, Unit};
+use crate::document::{
+    BBox, Baseline, Furniture, PageMethod, Removed, SourceKind, Span, SymbolChoices, Unit,
+};
 use crate::error::{Error, ErrorKind};
 use crate::parse::{DocumentMeta, Entity, FoundDate, Reference};
 use crate::restore::{Alternative, InputKind};
@@ -66,6 +68,9 @@ pub struct PageRecord {
     /// Lines with their boxes, for OCR'd and PDF pages; a text file's lines are the file itself.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineRecord>,
+    /// Tokens OCR read and vanban dropped as noise, with their boxes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removed>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +85,28 @@ pub struct LineRecord {
     /// Set on running heads, page numbers and signature stamps, which `text.content` leaves out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub furniture: Option<Furniture>,
+    /// The line's words, where the page has geometry (absent with `--no-words`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<WordRecord>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WordRecord {
+    pub text: String,
+    /// Character range of the word in the raw text.
+    pub raw_start: usize,
+    pub raw_end: usize,
+    pub bbox: BBox,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// Row height in pixels, ascenders to descenders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<u32>,
+    /// Tesseract's readings of the word's uncertain symbols (`--ocr-alternatives`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<SymbolChoices>,
 }
 
 #[derive(Debug, Clone, Serialize)]

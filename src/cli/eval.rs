@@ -613,7 +613,7 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
         restore: (!args.no_restore).then(RestoreOptions::default),
         ..PipelineOptions::default()
     };
-    options.ingest.ocr_language = args.lang.clone();
+    options.ingest.ocr.language = args.lang.clone();
     let pipeline = Pipeline::new(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)

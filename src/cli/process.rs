@@ -59,6 +59,14 @@ pub struct ProcessArgs {
     #[arg(long, default_value = "vie", value_name = "LANG")]
     lang: String,
 
+    /// Leave each OCR'd line's words (boxes, confidences, baselines) out of the JSON.
+    #[arg(long)]
+    no_words: bool,
+
+    /// Keep Tesseract's alternative readings of each uncertain symbol on the words.
+    #[arg(long, conflicts_with = "no_words")]
+    ocr_alternatives: bool,
+
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
@@ -72,7 +80,9 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         .build()
         .context("starting worker threads")?;
     let mut options = PipelineOptions::default();
-    options.ingest.ocr_language = args.lang.clone();
+    options.ingest.ocr.language = args.lang.clone();
+    options.ingest.ocr.alternatives = args.ocr_alternatives;
+    options.omit_words = args.no_words;
     options.normalize.tone_style = args.tone;
     options.normalize.join_lines = !args.keep_lines;
     options.restore = (!args.no_restore).then(|| RestoreOptions {

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::document::{Line, Page, PageEvent, PageMethod, RawText, SourceKind};
 use crate::error::{Error, Result};
+use crate::ocr::OcrOptions;
 use crate::text::{self, Encoding};
 
 /// Extensions `discover` picks up when walking a directory. Files named explicitly on the command
@@ -128,18 +129,10 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
 }
 
 /// Options for reading inputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestOptions {
-    /// Tesseract language(s), e.g. `vie` or `vie+eng`.
-    pub ocr_language: String,
-}
-
-impl Default for IngestOptions {
-    fn default() -> Self {
-        IngestOptions {
-            ocr_language: "vie".to_owned(),
-        }
-    }
+    /// How images and scanned PDF pages are OCR'd.
+    pub ocr: OcrOptions,
 }
 
 /// A document read into pages, with what is known of its source.
@@ -197,11 +190,11 @@ pub fn ingest_bytes_observed(
             return text;
         }
         Sniffed::Image => {
-            let pages = ingest_image(path, bytes, &options.ocr_language, on_page)?;
+            let pages = ingest_image(path, bytes, &options.ocr, on_page)?;
             (SourceKind::Image, pages, Vec::new())
         }
         Sniffed::Pdf => {
-            let (pages, warnings) = crate::pdf::pages(path, bytes, &options.ocr_language, on_page)?;
+            let (pages, warnings) = crate::pdf::pages(path, bytes, &options.ocr, on_page)?;
             (SourceKind::Pdf, pages, warnings)
         }
     };
@@ -226,7 +219,7 @@ pub fn ingest_bytes_observed(
 fn ingest_image(
     path: &Path,
     bytes: &[u8],
-    language: &str,
+    ocr: &OcrOptions,
     on_page: &(dyn Fn(PageEvent) + Sync),
 ) -> Result<Vec<Page>> {
     // Decoders for untrusted files may panic on inputs their authors did not foresee.
@@ -242,7 +235,7 @@ fn ingest_image(
         .enumerate()
         .map(|(index, image)| {
             let number = index as u32 + 1;
-            let page = crate::ocr::recognize(image, language, number);
+            let page = crate::ocr::recognize(image, ocr, number);
             on_page(PageEvent::Done);
             page.map_err(|reason| Error::Ocr {
                 path: path.to_owned(),
@@ -290,6 +283,7 @@ fn ingest_text(path: &Path, bytes: &[u8], sha256: String, byte_len: u64) -> Resu
         height: None,
         ocr_language: None,
         lines,
+        removed: Vec::new(),
     };
     Ok(Ingested {
         kind: SourceKind::Text,

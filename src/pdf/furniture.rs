@@ -159,6 +159,7 @@ mod tests {
             height: Some(842),
             ocr_language: None,
             lines,
+            removed: Vec::new(),
         }
     }
 

@@ -273,6 +273,9 @@ fn line(words: &[PlacedWord]) -> Line {
             confidence: None,
             start: at,
             end: at + len,
+            baseline: None,
+            font_size: None,
+            alternatives: Vec::new(),
         });
         at += len;
     }

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::document::{Page, PageEvent, PageMethod};
 use crate::error::{Error, Result};
+use crate::ocr::OcrOptions;
 use crate::orthography as syllable;
 use content::FontCache;
 
@@ -32,7 +33,7 @@ use content::FontCache;
 pub fn pages(
     path: &Path,
     bytes: &[u8],
-    language: &str,
+    ocr: &OcrOptions,
     on_page: &(dyn Fn(PageEvent) + Sync),
 ) -> Result<(Vec<Page>, Vec<String>)> {
     let document = load(path, bytes)?;
@@ -42,7 +43,7 @@ pub fn pages(
     let results: Vec<Result<(Page, Option<String>)>> = page_ids
         .par_iter()
         .map(|&(number, id)| {
-            let read = || read_page(path, bytes, &document, &fonts, number, id, language);
+            let read = || read_page(path, bytes, &document, &fonts, number, id, ocr);
             let page =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
                     Err(pdf_error(
@@ -139,7 +140,7 @@ fn read_page(
     fonts: &FontCache,
     number: u32,
     id: ObjectId,
-    language: &str,
+    ocr: &OcrOptions,
 ) -> Result<(Page, Option<String>)> {
     let why = match text_layer(document, fonts, number, id) {
         Ok(page) => return Ok((page, None)),
@@ -152,7 +153,7 @@ fn read_page(
         Some(image) => image,
         None => raster::rasterize(bytes, number).map_err(|reason| pdf_error(path, reason))?,
     };
-    let page = crate::ocr::recognize(&image, language, number).map_err(|reason| Error::Ocr {
+    let page = crate::ocr::recognize(&image, ocr, number).map_err(|reason| Error::Ocr {
         path: path.to_owned(),
         reason: format!("page {number}: {reason}"),
     })?;
@@ -198,6 +199,7 @@ fn text_layer(
         height: Some(frame.height.round() as u32),
         ocr_language: None,
         lines,
+        removed: Vec::new(),
     })
 }
 
