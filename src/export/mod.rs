@@ -213,9 +213,7 @@ impl Layout {
             }
             let hyphenated = line_index + 1 < processed.pages[page_index].lines.len()
                 && laid.last().is_some_and(|w| breaks_word(&w.source));
-            let bbox = line
-                .bbox
-                .or_else(|| union(laid.iter().filter_map(|w| w.bbox)));
+            let bbox = line_box(&laid).or(line.bbox);
             if let Some(block) = blocks.last_mut() {
                 block.lines.push(LineLayout {
                     bbox,
@@ -378,6 +376,24 @@ fn restored_words(
             }
         })
         .collect()
+}
+
+/// The body of a line: its words from left to right, from their median top to their lowest
+/// bottom. A word's stacked marks (`ộ`, `ẫ`) reach into the line above; counted in, they make the
+/// boxes of consecutive lines overlap, which layout consumers (and `hocr-check`) take for a
+/// segmentation error.
+fn line_box(words: &[WordLayout]) -> Option<BBox> {
+    let boxes: Vec<BBox> = words.iter().filter_map(|w| w.bbox).collect();
+    let all = union(boxes.iter().copied())?;
+    let mut tops: Vec<u32> = boxes.iter().map(|b| b.y).collect();
+    tops.sort_unstable();
+    let top = tops[tops.len() / 2];
+    let bottom = all.y + all.height;
+    Some(BBox {
+        y: top,
+        height: bottom - top,
+        ..all
+    })
 }
 
 /// A line-final word broken by a hyphen: letters, then the hyphen.
