@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages vanban needs on Debian/Ubuntu: the Tesseract library with the
 # Vietnamese and English models (OCR), poppler's pdftoppm (PDF pages lopdf cannot decode), and
-# pkg-config to find them. Idempotent: does nothing when everything is already there.
+# pkg-config to find them; for the export tests, xmllint (ALTO schema validation) and Python's
+# venv (hocr-check from PyPI). Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,8 @@ packages=(
   tesseract-ocr-eng
   poppler-utils
   xz-utils
+  libxml2-utils
+  python3-venv
 )
 
 missing=()

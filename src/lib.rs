@@ -9,6 +9,7 @@
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod ingest;
 pub mod model;
 pub mod ocr;

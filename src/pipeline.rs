@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested};
 use crate::parse;
 use crate::restore::OffsetShifts;
-use crate::restore::{InputKind, RestoreOptions, Restorer};
+use crate::restore::{InputKind, RestoreOptions, RestoredToken, Restorer};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
     TokenRecord, WordRecord, OFFSET_UNIT, SCHEMA_VERSION,
@@ -25,6 +25,18 @@ pub struct PipelineOptions {
     pub restore: Option<RestoreOptions>,
     /// Leave each line's words out of the JSON (smaller output; lines keep their boxes).
     pub omit_words: bool,
+}
+
+/// A processed document with what the archival exports (ALTO, hOCR, searchable PDF) need beside
+/// its JSON record: the pages as ingested, with their lines, words and boxes, and where each
+/// character of the record's text came from in the raw text those pages make.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub record: DocumentRecord,
+    pub pages: Vec<Page>,
+    pub raw: RawText,
+    /// For each character of `record.text.content`, the raw characters it came from.
+    pub text_to_raw: OffsetMap,
 }
 
 /// The configured pipeline, shared read-only by all worker threads.
@@ -66,12 +78,33 @@ impl Pipeline {
         display_path: &str,
         on_page: &(dyn Fn(PageEvent) + Sync),
     ) -> Result<DocumentRecord> {
+        self.process_file_with_layout(path, display_path, on_page)
+            .map(|processed| processed.record)
+    }
+
+    /// [`Self::process_file_observed`], keeping the pages and offset maps for the exports.
+    pub fn process_file_with_layout(
+        &self,
+        path: &Path,
+        display_path: &str,
+        on_page: &(dyn Fn(PageEvent) + Sync),
+    ) -> Result<Processed> {
         let ingested = ingest::ingest_observed(path, &self.options.ingest, on_page)?;
-        Ok(self.process_ingested(ingested, display_path))
+        Ok(self.process_ingested_with_layout(ingested, display_path))
     }
 
     /// Runs the text stages over an already ingested document.
     pub fn process_ingested(&self, ingested: Ingested, display_path: &str) -> DocumentRecord {
+        self.process_ingested_with_layout(ingested, display_path)
+            .record
+    }
+
+    /// [`Self::process_ingested`], keeping the pages and offset maps for the exports.
+    pub fn process_ingested_with_layout(
+        &self,
+        ingested: Ingested,
+        display_path: &str,
+    ) -> Processed {
         let encoding = ingested.encoding.unwrap_or(crate::text::Encoding::Utf8);
         // Running heads, page numbers and signature stamps stay in the raw text and the page
         // lines, but not in what the restorer and the parser read.
@@ -83,6 +116,7 @@ impl Pipeline {
         let to_raw: OffsetMap = body_to_raw.compose(&normalized.to_raw);
         let spans = SpanMapper::new(&to_raw, &ingested.raw);
         let mut shifts = OffsetShifts::default();
+        let mut restored_to_normalized = None;
         let restoration = match (&self.restorer, &self.options.restore) {
             (Some(restorer), Some(options)) => {
                 let options = &RestoreOptions {
@@ -90,6 +124,11 @@ impl Pipeline {
                     ..*options
                 };
                 let restored = restorer.new_worker().restore(&content, options);
+                restored_to_normalized = Some(restored_to_input(
+                    &restored.tokens,
+                    restored.text.chars().count(),
+                    to_raw.len(),
+                ));
                 content = restored.text;
                 shifts = OffsetShifts::new(&restored.tokens);
                 Some(RestorationRecord {
@@ -125,7 +164,11 @@ impl Pipeline {
             end,
             ..spans.span(shifts.input_offset(start), shifts.input_offset(end))
         });
-        DocumentRecord {
+        let text_to_raw = match &restored_to_normalized {
+            Some(map) => to_raw.compose(map),
+            None => to_raw.clone(),
+        };
+        let record = DocumentRecord {
             schema_version: SCHEMA_VERSION,
             document_id: format!("sha256:{}", ingested.sha256),
             source: source_record(&ingested, display_path, !self.options.omit_words),
@@ -146,8 +189,43 @@ impl Pipeline {
                 .into_iter()
                 .chain(self.restore_error.clone())
                 .collect(),
+        };
+        Processed {
+            record,
+            pages: ingested.pages,
+            raw: ingested.raw,
+            text_to_raw,
         }
     }
+}
+
+/// For each character of the restored text, the input characters it replaced: one for one
+/// outside the tokens whose length changed (`ciia` → `của`), the token's whole input inside them.
+fn restored_to_input(tokens: &[RestoredToken], restored_len: usize, input_len: usize) -> OffsetMap {
+    let mut map = OffsetMap::with_source_len(input_len);
+    let mut output = 0usize;
+    // Input offset minus output offset after the last length-changing token.
+    let mut delta = 0isize;
+    let copy_until = |map: &mut OffsetMap, output: &mut usize, end: usize, delta: isize| {
+        while *output < end {
+            let at = (*output as isize + delta).clamp(0, input_len as isize) as usize;
+            map.push(at, (at + 1).min(input_len));
+            *output += 1;
+        }
+    };
+    let changed = tokens
+        .iter()
+        .filter(|t| t.output_end - t.output_start != t.input_end - t.input_start);
+    for token in changed {
+        copy_until(&mut map, &mut output, token.output_start, delta);
+        for _ in token.output_start..token.output_end {
+            map.push(token.input_start, token.input_end);
+        }
+        output = output.max(token.output_end);
+        delta = token.input_end as isize - token.output_end as isize;
+    }
+    copy_until(&mut map, &mut output, restored_len, delta);
+    map
 }
 
 /// What the restorer should take the text for: `Auto` becomes the OCR kind of the Tesseract model

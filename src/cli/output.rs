@@ -24,9 +24,16 @@ pub fn write_json_line<W: Write, T: Serialize>(out: &mut W, value: &T) -> anyhow
     Ok(())
 }
 
-/// Writes `value` as pretty JSON to `path` through a temporary file and a rename, so an
-/// interrupted run never leaves a half-written output for `--resume` to trust.
+/// Writes `value` as pretty JSON to `path`, atomically (see [`write_file`]).
 pub fn write_json_file<T: Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(value).context("serializing a JSON record")?;
+    bytes.push(b'\n');
+    write_file(path, &bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so an interrupted run never
+/// leaves a half-written output for `--resume` to trust.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating output directory {}", parent.display()))?;
@@ -35,14 +42,10 @@ pub fn write_json_file<T: Serialize>(path: &Path, value: &T) -> anyhow::Result<(
     temp.push(".partial");
     let temp = std::path::PathBuf::from(temp);
     {
-        let file =
+        let mut file =
             std::fs::File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
-        let mut writer = io::BufWriter::new(file);
-        serde_json::to_writer_pretty(&mut writer, value)
-            .with_context(|| format!("writing {}", temp.display()))?;
-        writer
-            .write_all(b"\n")
-            .and_then(|_| writer.flush())
+        file.write_all(bytes)
+            .and_then(|_| file.flush())
             .with_context(|| format!("writing {}", temp.display()))?;
     }
     std::fs::rename(&temp, path)

@@ -12,13 +12,14 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use super::output::{write_json_file, write_json_line};
+use super::output::{write_file, write_json_file, write_json_line};
 use super::{EXIT_OK, EXIT_SOME_FAILED};
 use vanban::document::PageEvent;
 use vanban::error::Error;
+use vanban::export::{self, Format, Layout};
 use vanban::ingest::{self, Input};
 use vanban::parse::{entities, Entity};
-use vanban::pipeline::{Pipeline, PipelineOptions};
+use vanban::pipeline::{Pipeline, PipelineOptions, Processed};
 use vanban::restore::RestoreOptions;
 use vanban::schema::{DocumentRecord, ErrorRecord, Message, SummaryRecord, SCHEMA_VERSION};
 use vanban::text::ToneStyle;
@@ -67,14 +68,71 @@ pub struct ProcessArgs {
     #[arg(long, conflicts_with = "no_words")]
     ocr_alternatives: bool,
 
+    /// Output formats, comma-separated: `json` (the record), `alto` (ALTO 4.4 XML), `hocr`,
+    /// `pdf` (the scan with an invisible text layer), `txt`. Formats other than json need --out.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "json",
+        value_name = "LIST"
+    )]
+    format: Vec<OutputFormat>,
+
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+enum OutputFormat {
+    Json,
+    Alto,
+    Hocr,
+    Pdf,
+    Txt,
+}
+
+impl OutputFormat {
+    fn archival(self) -> Option<Format> {
+        match self {
+            OutputFormat::Json => None,
+            OutputFormat::Alto => Some(Format::Alto),
+            OutputFormat::Hocr => Some(Format::Hocr),
+            OutputFormat::Pdf => Some(Format::Pdf),
+            OutputFormat::Txt => Some(Format::Txt),
+        }
+    }
+}
+
+/// What to write for each document: the JSON record or not, and which archival formats.
+#[derive(Debug, Clone)]
+struct Formats {
+    json: bool,
+    archival: Vec<Format>,
+}
+
+/// A processed document with its archival exports, rendered on the worker thread; `skipped` says
+/// which formats asked for were not written (the reason is among the record's warnings).
+struct Rendered {
+    record: DocumentRecord,
+    exports: Vec<(Format, Vec<u8>)>,
+    skipped: Vec<Format>,
+}
+
 pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
     vanban::ocr::check_language(&args.lang)
         .map_err(|reason| anyhow::anyhow!("--lang: {reason}"))?;
+    let mut archival: Vec<Format> = args.format.iter().filter_map(|f| f.archival()).collect();
+    archival.sort_unstable();
+    archival.dedup();
+    let formats = Formats {
+        json: args.format.contains(&OutputFormat::Json),
+        archival,
+    };
+    if !formats.archival.is_empty() && args.out.is_none() {
+        anyhow::bail!("--format: alto, hocr, pdf and txt are written as files; give --out DIR");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)
         .build()
@@ -111,11 +169,20 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
     let (file_paths, read_stdin) = split_stdin(&args.paths);
     if read_stdin {
         summary.inputs += 1;
-        match read_stdin_document(&pipeline) {
-            Ok(record) => {
+        match read_stdin_document(&pipeline, &formats) {
+            Ok(rendered) => {
                 summary.documents += 1;
-                emit_document(&mut out, args.out.as_deref(), Path::new("stdin"), &record)?;
-                cited.push((record.source.path.clone(), record.entities));
+                emit_document(
+                    &mut out,
+                    args.out.as_deref(),
+                    Path::new("stdin"),
+                    &rendered,
+                    &formats,
+                )?;
+                cited.push((
+                    rendered.record.source.path.clone(),
+                    rendered.record.entities,
+                ));
             }
             Err(error) => report_error(&mut out, &mut summary, &error)?,
         }
@@ -130,7 +197,7 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
     let (todo, skipped): (Vec<Input>, Vec<Input>) = match (&args.out, args.resume) {
         (Some(dir), true) => inputs
             .into_iter()
-            .partition(|input| !is_complete(&output_path(dir, input), &input.path)),
+            .partition(|input| !is_complete(dir, input, &formats)),
         _ => (inputs, Vec::new()),
     };
     summary.skipped = skipped.len();
@@ -149,11 +216,13 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         let pipeline = &pipeline;
         let todo = &todo;
         let progress = &progress;
+        let formats = &formats;
         scope.spawn(move |_| {
             todo.par_iter()
                 .enumerate()
                 .for_each_with(sender, |sender, (index, input)| {
-                    let result = process_counting_pages(pipeline, input, progress);
+                    let result = process_counting_pages(pipeline, input, progress)
+                        .map(|p| render(p, || std::fs::read(&input.path), &formats.archival));
                     // The receiver only goes away after a write error; the batch is over then anyway.
                     let _ = sender.send((index, result));
                 });
@@ -171,11 +240,19 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
                     continue;
                 }
                 write_result = match result {
-                    Ok(record) => {
+                    Ok(rendered) => {
                         summary.documents += 1;
-                        let written =
-                            emit_document(&mut out, args.out.as_deref(), &input.relative, &record);
-                        cited.push((record.source.path.clone(), record.entities));
+                        let written = emit_document(
+                            &mut out,
+                            args.out.as_deref(),
+                            &input.relative,
+                            &rendered,
+                            &formats,
+                        );
+                        cited.push((
+                            rendered.record.source.path.clone(),
+                            rendered.record.entities,
+                        ));
                         written
                     }
                     Err(error) => progress.suspend(|| report_error(&mut out, &mut summary, &error)),
@@ -210,7 +287,7 @@ fn process_counting_pages(
     pipeline: &Pipeline,
     input: &Input,
     progress: &ProgressBar,
-) -> Result<DocumentRecord, Error> {
+) -> Result<Processed, Error> {
     let pages = AtomicU64::new(1);
     let done = AtomicU64::new(0);
     let on_page = |event: PageEvent| match event {
@@ -227,7 +304,7 @@ fn process_counting_pages(
         }
     };
     let result =
-        pipeline.process_file_observed(&input.path, &input.path.display().to_string(), &on_page);
+        pipeline.process_file_with_layout(&input.path, &input.path.display().to_string(), &on_page);
     let left = pages
         .load(Ordering::Relaxed)
         .saturating_sub(done.load(Ordering::Relaxed));
@@ -245,7 +322,7 @@ fn split_stdin(paths: &[PathBuf]) -> (Vec<PathBuf>, bool) {
     (files, stdin)
 }
 
-fn read_stdin_document(pipeline: &Pipeline) -> Result<DocumentRecord, Error> {
+fn read_stdin_document(pipeline: &Pipeline, formats: &Formats) -> Result<Rendered, Error> {
     let path = Path::new("-");
     let mut bytes = Vec::new();
     io::stdin()
@@ -253,46 +330,144 @@ fn read_stdin_document(pipeline: &Pipeline) -> Result<DocumentRecord, Error> {
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     let ingested = ingest::ingest_bytes(path, &bytes, &pipeline.options().ingest)?;
-    Ok(pipeline.process_ingested(ingested, "-"))
+    let processed = pipeline.process_ingested_with_layout(ingested, "-");
+    Ok(render(processed, || Ok(bytes), &formats.archival))
 }
 
+/// Renders the archival formats of a processed document. A format that cannot be made for it (a
+/// PDF of a text file, of a born-digital PDF, of an unreadable source) is skipped with a warning
+/// in the record, and the rest go on.
+fn render(
+    processed: Processed,
+    source: impl FnOnce() -> io::Result<Vec<u8>>,
+    formats: &[Format],
+) -> Rendered {
+    let mut exports = Vec::new();
+    let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
+    if !formats.is_empty() {
+        let layout = Layout::new(&processed);
+        let record = &processed.record;
+        let mut source = Some(source);
+        for &format in formats {
+            let bytes = match format {
+                Format::Alto => Ok(export::alto::write(&layout, record).into_bytes()),
+                Format::Hocr => Ok(export::hocr::write(&layout, record).into_bytes()),
+                Format::Txt => Ok(export::txt::write(record).into_bytes()),
+                Format::Pdf => match source.take().map(|read| read()) {
+                    Some(Ok(bytes)) => {
+                        match export::pdf::write(&bytes, record.source.kind, &layout) {
+                            Ok(export::pdf::Outcome::Written(pdf)) => Ok(pdf),
+                            Ok(export::pdf::Outcome::Skipped(why)) => Err(why),
+                            Err(why) => Err(format!("searchable PDF not written: {why}")),
+                        }
+                    }
+                    Some(Err(e)) => Err(format!(
+                        "searchable PDF not written: rereading the input: {e}"
+                    )),
+                    None => Err("searchable PDF not written twice".to_owned()),
+                },
+            };
+            match bytes {
+                Ok(bytes) => exports.push((format, bytes)),
+                Err(why) => {
+                    skipped.push(format);
+                    warnings.push(why);
+                }
+            }
+        }
+    }
+    let mut record = processed.record;
+    for warning in &warnings {
+        eprintln!("vanban: {}: {warning}", record.source.path);
+    }
+    record.warnings.extend(warnings);
+    Rendered {
+        record,
+        exports,
+        skipped,
+    }
+}
+
+/// Writes one document's outputs: its archival files, then its JSON, then (when archival formats
+/// were asked for) the manifest `--resume` trusts, so a document interrupted halfway is redone.
 fn emit_document(
     out: &mut impl Write,
     dir: Option<&Path>,
     relative: &Path,
-    record: &DocumentRecord,
+    rendered: &Rendered,
+    formats: &Formats,
 ) -> anyhow::Result<()> {
-    match dir {
-        Some(dir) => {
-            let mut name = dir.join(relative).into_os_string();
-            name.push(".json");
-            write_json_file(Path::new(&name), record)
-        }
-        None => write_json_line(out, &Message::Document(record)),
+    let Some(dir) = dir else {
+        return write_json_line(out, &Message::Document(&rendered.record));
+    };
+    for (format, bytes) in &rendered.exports {
+        write_file(&output_path(dir, relative, format.extension()), bytes)?;
     }
+    if formats.json {
+        write_json_file(&output_path(dir, relative, "json"), &rendered.record)?;
+    }
+    if !formats.archival.is_empty() {
+        let manifest = serde_json::json!({
+            "schema_version": SCHEMA_VERSION,
+            "sha256": rendered.record.source.sha256,
+            "written": rendered.exports.iter().map(|(f, _)| f.extension()).collect::<Vec<_>>(),
+            "skipped": rendered.skipped.iter().map(|f| f.extension()).collect::<Vec<_>>(),
+        });
+        write_json_file(&output_path(dir, relative, MANIFEST), &manifest)?;
+    }
+    Ok(())
 }
 
-fn output_path(dir: &Path, input: &Input) -> PathBuf {
-    let mut name = dir.join(&input.relative).into_os_string();
-    name.push(".json");
+/// The extension of the file listing which archival formats of a document were written.
+const MANIFEST: &str = "formats.json";
+
+fn output_path(dir: &Path, relative: &Path, extension: &str) -> PathBuf {
+    let mut name = dir.join(relative).into_os_string();
+    name.push(".");
+    name.push(extension);
     PathBuf::from(name)
 }
 
-/// An output counts as complete when it parses, has our schema's major version and was made from
-/// exactly these input bytes.
-fn is_complete(output: &Path, input: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(output) else {
+/// A document's outputs count as complete when each was made from exactly these input bytes with
+/// our schema's major version: the JSON record says so itself, and the manifest for the archival
+/// formats, each of which must be written (its file there) or skipped.
+fn is_complete(dir: &Path, input: &Input, formats: &Formats) -> bool {
+    let Ok(bytes) = std::fs::read(&input.path) else {
         return false;
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return false;
-    };
+    let sha256 = ingest::hex_sha256(&bytes);
     let major = |v: &str| v.split('.').next().map(str::to_owned);
-    let same_schema = json["schema_version"].as_str().and_then(major) == major(SCHEMA_VERSION);
-    let Ok(bytes) = std::fs::read(input) else {
+    let made_from_input = |path: &Path| -> Option<serde_json::Value> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let json = serde_json::from_str::<serde_json::Value>(&text).ok()?;
+        let same_schema = json["schema_version"].as_str().and_then(major) == major(SCHEMA_VERSION);
+        let same_input = json["sha256"]
+            .as_str()
+            .or(json["source"]["sha256"].as_str())
+            == Some(sha256.as_str());
+        (same_schema && same_input).then_some(json)
+    };
+    if formats.json && made_from_input(&output_path(dir, &input.relative, "json")).is_none() {
+        return false;
+    }
+    if formats.archival.is_empty() {
+        return true;
+    }
+    let Some(manifest) = made_from_input(&output_path(dir, &input.relative, MANIFEST)) else {
         return false;
     };
-    same_schema && json["source"]["sha256"].as_str() == Some(&ingest::hex_sha256(&bytes))
+    let listed = |key: &str, extension: &str| {
+        manifest[key]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|e| e.as_str() == Some(extension)))
+    };
+    formats.archival.iter().all(|format| {
+        let extension = format.extension();
+        listed("skipped", extension)
+            || (listed("written", extension)
+                && output_path(dir, &input.relative, extension).is_file())
+    })
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
