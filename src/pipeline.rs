@@ -13,7 +13,7 @@ use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
     TokenRecord, OFFSET_UNIT, SCHEMA_VERSION,
 };
-use crate::text::{self, NormalizeOptions};
+use crate::text::{self, NormalizeOptions, ToneStyle};
 
 /// Everything that decides the output for a given input. Two runs with equal options over the
 /// same input produce byte-identical JSON.
@@ -23,6 +23,32 @@ pub struct PipelineOptions {
     pub normalize: NormalizeOptions,
     /// Diacritic restoration with the embedded model; `None` leaves the text as normalized.
     pub restore: Option<RestoreOptions>,
+}
+
+impl PipelineOptions {
+    /// The options `vanban process` builds from its flags (`--lang`, `--tone`, `--keep-lines`,
+    /// `--no-restore`); the Python binding builds its pipelines here too, so both write the same
+    /// records for the same settings.
+    pub fn for_process(
+        ocr_language: &str,
+        tone_style: ToneStyle,
+        keep_lines: bool,
+        restore: bool,
+    ) -> Self {
+        PipelineOptions {
+            ingest: IngestOptions {
+                ocr_language: ocr_language.to_owned(),
+            },
+            normalize: NormalizeOptions {
+                tone_style,
+                join_lines: !keep_lines,
+            },
+            restore: restore.then(|| RestoreOptions {
+                tone_style,
+                ..RestoreOptions::default()
+            }),
+        }
+    }
 }
 
 /// The configured pipeline, shared read-only by all worker threads.

@@ -19,7 +19,6 @@ use vanban::error::Error;
 use vanban::ingest::{self, Input};
 use vanban::parse::{entities, Entity};
 use vanban::pipeline::{Pipeline, PipelineOptions};
-use vanban::restore::RestoreOptions;
 use vanban::schema::{DocumentRecord, ErrorRecord, Message, SummaryRecord, SCHEMA_VERSION};
 use vanban::text::ToneStyle;
 
@@ -71,15 +70,12 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         .num_threads(args.jobs)
         .build()
         .context("starting worker threads")?;
-    let mut options = PipelineOptions::default();
-    options.ingest.ocr_language = args.lang.clone();
-    options.normalize.tone_style = args.tone;
-    options.normalize.join_lines = !args.keep_lines;
-    options.restore = (!args.no_restore).then(|| RestoreOptions {
-        tone_style: args.tone,
-        ..RestoreOptions::default()
-    });
-    let pipeline = Pipeline::new(options);
+    let pipeline = Pipeline::new(PipelineOptions::for_process(
+        &args.lang,
+        args.tone,
+        args.keep_lines,
+        !args.no_restore,
+    ));
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
