@@ -79,9 +79,3 @@ def test_output_goes_through_write_parquet(local_ray, tmp_path):
         seed.read_bytes(), name=str(seed)
     )
     assert table.column("error_kind")[1].as_py() == "image"
-
-
-def test_a_dataset_without_paths_is_refused(local_ray):
-    files = ray.data.read_binary_files(str(SEEDS / "000_ac36b2be699df4a8.txt"))
-    with pytest.raises(ValueError, match="include_paths=True"):
-        vanban.ray.process_dataset(files)

@@ -100,6 +100,12 @@ class _Processor:
         self._pipeline = Pipeline(**pipeline_options)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        missing = {"bytes", "path"} - set(batch.column_names)
+        if missing:
+            raise ValueError(
+                f"vanban.ray needs the columns 'bytes' and 'path' (missing {sorted(missing)}): "
+                "read the files with ray.data.read_binary_files(paths, include_paths=True)"
+            )
         rows = [
             process_row(self._pipeline, path, data)
             for path, data in zip(batch.column("path").to_pylist(), batch.column("bytes").to_pylist())
@@ -117,7 +123,8 @@ def process_dataset(
     """Processes a Dataset of files (``ray.data.read_binary_files(paths, include_paths=True)``).
 
     ``concurrency``: the number of actors (one CPU and one ``Pipeline`` each), or ``(min, max)``
-    for an autoscaling pool; default: one per CPU of the cluster. ``pipeline_options`` are
+    for an autoscaling pool; default: ``(1, CPUs of the cluster)``. A fixed pool must leave a
+    CPU free for the tasks that read the files. ``pipeline_options`` are
     :class:`vanban.Pipeline`'s (``lang``, ``tone``, ``restore``, ``keep_lines``). Returns a
     Dataset with the columns of :data:`SCHEMA`, to write with ``write_parquet`` or
     ``write_json``.
@@ -125,16 +132,12 @@ def process_dataset(
     import ray
     from ray.data import ActorPoolStrategy
 
-    missing = {"bytes", "path"} - set(ds.columns())
-    if missing:
-        raise ValueError(
-            f"process_dataset needs the columns 'bytes' and 'path' (missing {sorted(missing)}): "
-            "read the files with ray.data.read_binary_files(paths, include_paths=True)"
-        )
     # Fail here, on the driver, for options a worker would reject.
     Pipeline(**pipeline_options)
     if concurrency is None:
-        concurrency = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        # From one actor up to one per CPU: a fixed pool holding every CPU would leave none for
+        # the tasks that read the files, and the job would wait for ever.
+        concurrency = (1, max(1, int(ray.cluster_resources().get("CPU", 1))))
     if isinstance(concurrency, int):
         compute = ActorPoolStrategy(size=concurrency)
     else:
