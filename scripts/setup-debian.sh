@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages vanban needs on Debian/Ubuntu: the Tesseract library with the
 # Vietnamese and English models (OCR), poppler's pdftoppm (PDF pages lopdf cannot decode), and
-# pkg-config to find them. Idempotent: does nothing when everything is already there.
+# pkg-config to find them; and Python with venv for the Python package's tests. Idempotent: does
+# nothing when everything is already there.
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,11 @@ packages=(
   poppler-utils
   xz-utils
 )
+
+# The Python package's tests (scripts/test-python) make a virtual environment.
+if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+  packages+=(python3 python3-venv)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
