@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages vanban needs on Debian/Ubuntu: the Tesseract library with the
 # Vietnamese and English models (OCR), poppler's pdftoppm (PDF pages lopdf cannot decode), and
-# pkg-config to find them; for the export tests, xmllint (ALTO schema validation) and Python's
-# venv (hocr-check from PyPI). Idempotent: does nothing when everything is already there.
+# pkg-config to find them; for the export tests, xmllint (ALTO schema validation); and Python
+# with venv for hocr-check and the Python package's tests. Idempotent: does nothing when
+# everything is already there.
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,11 @@ packages=(
   libxml2-utils
   python3-venv
 )
+
+# The Python package's tests (scripts/test-python) make a virtual environment.
+if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+  packages+=(python3 python3-venv)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@ use crate::document::PageEvent;
 use crate::document::{Line, OffsetMap, Page, PageMethod, RawText, Span, SpanMapper};
 use crate::error::Result;
 use crate::ingest::{self, IngestOptions, Ingested};
+use crate::ocr::OcrOptions;
 use crate::parse;
 use crate::restore::OffsetShifts;
 use crate::restore::{InputKind, RestoreOptions, RestoredToken, Restorer};
@@ -13,7 +14,7 @@ use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
     TokenRecord, WordRecord, OFFSET_UNIT, SCHEMA_VERSION,
 };
-use crate::text::{self, NormalizeOptions};
+use crate::text::{self, NormalizeOptions, ToneStyle};
 
 /// Everything that decides the output for a given input. Two runs with equal options over the
 /// same input produce byte-identical JSON.
@@ -37,6 +38,36 @@ pub struct Processed {
     pub raw: RawText,
     /// For each character of `record.text.content`, the raw characters it came from.
     pub text_to_raw: OffsetMap,
+}
+
+impl PipelineOptions {
+    /// The options `vanban process` builds from its flags (`--lang`, `--tone`, `--keep-lines`,
+    /// `--no-restore`); the Python binding builds its pipelines here too, so both write the same
+    /// records for the same settings.
+    pub fn for_process(
+        ocr_language: &str,
+        tone_style: ToneStyle,
+        keep_lines: bool,
+        restore: bool,
+    ) -> Self {
+        PipelineOptions {
+            ingest: IngestOptions {
+                ocr: OcrOptions {
+                    language: ocr_language.to_owned(),
+                    ..OcrOptions::default()
+                },
+            },
+            normalize: NormalizeOptions {
+                tone_style,
+                join_lines: !keep_lines,
+            },
+            restore: restore.then(|| RestoreOptions {
+                tone_style,
+                ..RestoreOptions::default()
+            }),
+            omit_words: false,
+        }
+    }
 }
 
 /// The configured pipeline, shared read-only by all worker threads.

@@ -20,7 +20,6 @@ use vanban::export::{self, Format, Layout};
 use vanban::ingest::{self, Input};
 use vanban::parse::{entities, Entity};
 use vanban::pipeline::{Pipeline, PipelineOptions, Processed};
-use vanban::restore::RestoreOptions;
 use vanban::schema::{DocumentRecord, ErrorRecord, Message, SummaryRecord, SCHEMA_VERSION};
 use vanban::text::ToneStyle;
 
@@ -137,16 +136,10 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         .num_threads(args.jobs)
         .build()
         .context("starting worker threads")?;
-    let mut options = PipelineOptions::default();
-    options.ingest.ocr.language = args.lang.clone();
+    let mut options =
+        PipelineOptions::for_process(&args.lang, args.tone, args.keep_lines, !args.no_restore);
     options.ingest.ocr.alternatives = args.ocr_alternatives;
     options.omit_words = args.no_words;
-    options.normalize.tone_style = args.tone;
-    options.normalize.join_lines = !args.keep_lines;
-    options.restore = (!args.no_restore).then(|| RestoreOptions {
-        tone_style: args.tone,
-        ..RestoreOptions::default()
-    });
     let pipeline = Pipeline::new(options);
 
     let stdout = io::stdout();
