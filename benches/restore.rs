@@ -1,11 +1,12 @@
-//! Restoration speed: model load, and a long stripped text (the seed fixtures but seed 002, which
+//! Restoration speed: model load, folding in an overlay, and a long stripped text (the seed fixtures but seed 002, which
 //! is English-model OCR output and benchmarked by `ocr_repair`) restored on one thread and on all
 //! cores.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use vanban::model::Model;
+use vanban::model::build::Source;
+use vanban::model::{overlay, Model};
 use vanban::restore::{InputKind, RestoreOptions, Restorer};
 use vanban::text::strip_diacritics;
 
@@ -34,6 +35,23 @@ fn restore(c: &mut Criterion) {
     });
     c.bench_function("restorer_new", |b| {
         b.iter(|| black_box(Restorer::embedded().expect("embedded model")))
+    });
+
+    // Folding the fixture archive's overlay into the embedded model: the start-up an overlay adds
+    // (mostly rewriting the model's tables, whatever the overlay's size).
+    let archive = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/overlay/archive");
+    let sources: Vec<Source> = ["hd-001.txt", "hd-002.txt"]
+        .iter()
+        .map(|name| Source {
+            path: std::path::Path::new(archive).join(name),
+            weight: 1,
+        })
+        .collect();
+    let overlay_bytes = overlay::make(&sources).expect("fixture archive").0;
+    let overlay = overlay::Overlay::from_bytes(overlay_bytes, "archive").expect("overlay");
+    let model = Model::embedded().expect("embedded model");
+    c.bench_function("overlay_fold", |b| {
+        b.iter(|| black_box(overlay::apply(&model, &overlay, overlay::OVERLAY_WEIGHT)))
     });
 
     let restorer = Restorer::embedded().expect("embedded model");

@@ -93,6 +93,19 @@ impl Pipeline {
         }
     }
 
+    /// A pipeline that restores with `restorer` (another model, or one with an overlay folded
+    /// in) instead of the embedded model.
+    pub fn with_restorer(options: PipelineOptions, restorer: Restorer) -> Self {
+        Pipeline {
+            restorer: options
+                .restore
+                .is_some()
+                .then(|| std::sync::Arc::new(restorer)),
+            options,
+            restore_error: None,
+        }
+    }
+
     pub fn options(&self) -> &PipelineOptions {
         &self.options
     }

@@ -1,5 +1,6 @@
 //! `vanban model build|info`: building the restoration model from corpora and describing one.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -160,7 +161,9 @@ pub fn run(args: ModelArgs) -> anyhow::Result<u8> {
                 "load_ms": load_ms,
                 "build": model.meta(),
             });
-            println!("{}", serde_json::to_string_pretty(&info)?);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", serde_json::to_string_pretty(&info)?)
+                .context("writing to standard output")?;
         }
     }
     Ok(EXIT_OK)

@@ -55,6 +55,11 @@ pub struct ProcessArgs {
     #[arg(long)]
     no_restore: bool,
 
+    /// Overlay of an archive's own texts (`vanban model adapt`) to fold into the restoration
+    /// model.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_restore")]
+    overlay: Option<PathBuf>,
+
     /// Tesseract language(s) for images and scanned PDFs.
     #[arg(long, default_value = "vie", value_name = "LANG")]
     lang: String,
@@ -140,7 +145,14 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         PipelineOptions::for_process(&args.lang, args.tone, args.keep_lines, !args.no_restore);
     options.ingest.ocr.alternatives = args.ocr_alternatives;
     options.omit_words = args.no_words;
-    let pipeline = Pipeline::new(options);
+    let pipeline = match &args.overlay {
+        Some(overlay) => {
+            let model = vanban::model::Model::load(None, Some(overlay))?;
+            let restorer = vanban::restore::Restorer::new(std::sync::Arc::new(model));
+            Pipeline::with_restorer(options, restorer)
+        }
+        None => Pipeline::new(options),
+    };
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

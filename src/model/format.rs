@@ -295,6 +295,46 @@ pub fn check_file(
     Ok((header, end))
 }
 
+/// Cuts the payload of a file [`check_file`] passed into consecutive sections, each padded to 8
+/// bytes, in the order [`encode_file`]'s caller wrote them.
+pub struct Sections {
+    at: usize,
+    end: usize,
+}
+
+impl Sections {
+    /// The sections of a payload ending at `end`.
+    pub fn new(end: usize) -> Sections {
+        Sections {
+            at: HEADER_LEN,
+            end,
+        }
+    }
+
+    /// The next section, of `len` bytes.
+    pub fn take(&mut self, len: usize) -> Result<std::ops::Range<usize>, super::ModelError> {
+        let range = self.at..self.at.saturating_add(len);
+        self.at = (range.end + 7) & !7;
+        if range.end > self.end {
+            return Err(super::ModelError::Malformed(
+                "sections overrun the payload".into(),
+            ));
+        }
+        Ok(range)
+    }
+
+    /// The vocabulary's two sections, offsets and text, as [`encode_vocab`] wrote them.
+    pub fn vocab(
+        &mut self,
+        bytes: &[u8],
+        vocab_len: usize,
+    ) -> Result<(std::ops::Range<usize>, std::ops::Range<usize>), super::ModelError> {
+        let offsets = self.take((vocab_len + 1) * 4)?;
+        let text_len = read_u32(&bytes[offsets.clone()], vocab_len) as usize;
+        Ok((offsets, self.take(text_len)?))
+    }
+}
+
 /// Appends the vocabulary sections: offsets, then the text.
 pub fn encode_vocab(vocab: &[String], payload: &mut Vec<u8>) {
     let mut offset = 0u32;

@@ -307,18 +307,9 @@ impl Model {
             return Err(ModelError::Malformed("header fields out of range".into()));
         }
 
-        let mut at = HEADER_LEN;
-        let mut section = |len: usize| -> Result<Range<usize>, ModelError> {
-            let range = at..at + len;
-            at = (range.end + 7) & !7;
-            if range.end > end {
-                return Err(ModelError::Malformed("sections overrun the payload".into()));
-            }
-            Ok(range)
-        };
-        let vocab_offsets = section((vocab_len + 1) * 4)?;
-        let text_len = read_u32(&bytes[vocab_offsets.clone()], vocab_len) as usize;
-        let vocab_text = section(text_len)?;
+        let mut sections = Sections::new(end);
+        let (vocab_offsets, vocab_text) = sections.vocab(bytes, vocab_len)?;
+        let mut section = |len: usize| sections.take(len);
         let unigrams = section(vocab_len * 4)?;
         let unigram_case = section(vocab_len)?;
         let keys = section(key_count * 16)?;
