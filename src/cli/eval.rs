@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use super::EXIT_OK;
 use vanban::eval::restore::{evaluate, RestoreScore, Tally};
 use vanban::model::Model;
+use vanban::restore::confusion::ConfusionTable;
 use vanban::restore::{InputKind, RestoreOptions, Restorer, DEFAULT_BEAM, DEFAULT_PRUNE};
 
 #[derive(Debug, Args)]
@@ -70,6 +71,10 @@ struct OcrRoundtripArgs {
     /// Directory of `NAME.truth.txt` and `NAME-pNNN.{eng,vie}.txt` files.
     #[arg(long, value_name = "DIR")]
     dir: PathBuf,
+    /// OCR confusion table to repair with instead of the embedded one (the keep-cost fit
+    /// tries its candidates this way).
+    #[arg(long, value_name = "FILE")]
+    ocr_table: Option<PathBuf>,
     /// Print the score as JSON.
     #[arg(long)]
     json: bool,
@@ -267,7 +272,13 @@ fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {
             args.dir.display()
         );
     }
-    let restorer = Restorer::embedded()?;
+    let mut restorer = Restorer::embedded()?;
+    if let Some(path) = &args.ocr_table {
+        let table = ConfusionTable::parse(&read(path)?)
+            .with_context(|| format!("{}: not an OCR confusion table", path.display()))?;
+        // The table lives as long as the process, as the embedded one does.
+        restorer = restorer.with_confusion(Box::leak(Box::new(table)));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)
         .build()

@@ -3,7 +3,6 @@
 //! (`Thong tri so 24-TT/TU`: *Thông tri*).
 
 use super::codes::EthTable;
-use super::confusion;
 use super::ocr_candidates::ocr_lang;
 use super::roles::{self, is_kept_as_written};
 use super::tokenize::{Token, TokenKind};
@@ -59,8 +58,7 @@ impl RestoreWorker<'_> {
         self.cand_ids.clear();
         self.channel.clear();
         self.ranges.clear();
-        let channel = ocr_lang(options.input_kind)
-            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        let channel = ocr_lang(options.input_kind).map(|lang| restorer.confusion.channel(lang));
         for (t, token) in tokens.iter().enumerate() {
             if let (Some(channel), TokenKind::Word) = (channel, token.kind) {
                 let start = self.cand_ids.len() as u32;

@@ -148,7 +148,7 @@ mod tests {
         assert!(EthTable::parse(&format!("x\n{row}# end: 1 entries\n")).is_err());
         assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{row}")).is_err());
         assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{row}# end: 2 entries\n")).is_err());
-        let mismatched = "HDND\tHĐNĐ\t83\t86\n";
+        let mismatched = "HDND\tHĐNX\t83\t86\n";
         assert!(EthTable::parse(&format!("{MAGIC_LINE}\n{mismatched}# end: 1 entries\n")).is_err());
     }
 }

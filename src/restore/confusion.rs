@@ -11,6 +11,7 @@
 //! # comment lines …
 //! eng<TAB>true<TAB>observed<TAB>cost<TAB>count      ∅ stands for the empty unit
 //! …
+//! keep<TAB>eng<TAB>syllable<TAB>cost              optional: a keep-cost (see [`Keep`])
 //! # end: N entries
 //! ```
 //!
@@ -36,6 +37,42 @@ pub const DEFAULT_MARK: u32 = 300;
 pub const DEFAULT_SUBSTITUTION: u32 = 1000;
 /// A letter lost, or a character that stands for nothing.
 pub const DEFAULT_GAP: u32 = 1000;
+
+/// What keeping an OCR'd word as written costs, by what the word looks like: the channel cost
+/// a syllable must beat to replace it. Fitted on rendered pages by `scripts/ocr-keep-fit`
+/// (`keep` rows of the table); the defaults are the hand-set values the fit started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// A word that is no syllable (a name, a foreign word).
+    Word,
+    /// A word whose letters spell a syllable without its marks, or a lowercase word read by the
+    /// English model: printed Vietnamese, most likely.
+    Syllable,
+    /// A word that cannot be text as printed: a digit or `&` among letters, a `w`, or marks no
+    /// Vietnamese syllable carries (`hién`).
+    Garbled,
+}
+
+impl Keep {
+    const ALL: [Keep; 3] = [Keep::Word, Keep::Syllable, Keep::Garbled];
+
+    fn name(self) -> &'static str {
+        match self {
+            Keep::Word => "word",
+            Keep::Syllable => "syllable",
+            Keep::Garbled => "garbled",
+        }
+    }
+
+    /// Hand-set before the fit; used when the table has no `keep` row.
+    fn default_cost(self) -> u32 {
+        match self {
+            Keep::Word => 900,
+            Keep::Syllable => 1600,
+            Keep::Garbled => 2000,
+        }
+    }
+}
 
 /// Why a confusion table cannot be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -94,6 +131,8 @@ pub struct Channel {
     default_mark: u32,
     /// Costs of the mark confusions seen once, while parsing.
     seen_once: Vec<u32>,
+    /// Keep-costs from the table's `keep` rows, by [`Keep`] (`None`: the default).
+    keep: [Option<u32>; 3],
 }
 
 impl Channel {
@@ -108,6 +147,11 @@ impl Channel {
             ([], _) | (_, []) => DEFAULT_GAP,
             _ => DEFAULT_SUBSTITUTION,
         }
+    }
+
+    /// The cost of keeping a word of `kind` as written.
+    pub fn keep_cost(&self, kind: Keep) -> u32 {
+        self.keep[kind as usize].unwrap_or_else(|| kind.default_cost())
     }
 
     /// The table's readings of the observed unit (packed), cheapest first.
@@ -221,6 +265,21 @@ impl ConfusionTable {
                 reason: reason.to_owned(),
             };
             let fields: Vec<&str> = line.split('\t').collect();
+            if let ["keep", lang, kind, cost] = fields[..] {
+                let channel = match lang {
+                    "eng" => &mut table.eng,
+                    "vie" => &mut table.vie,
+                    _ => return Err(bad("language must be eng or vie")),
+                };
+                let kind = Keep::ALL
+                    .into_iter()
+                    .find(|k| k.name() == kind)
+                    .ok_or_else(|| bad("keep kind must be word, syllable or garbled"))?;
+                let cost = cost.parse().map_err(|_| bad("cost is not an integer"))?;
+                channel.keep[kind as usize] = Some(cost);
+                table.entries += 1;
+                continue;
+            }
             let [lang, truth, observed, cost, count] = fields[..] else {
                 return Err(bad("expected 5 tab-separated fields"));
             };
@@ -353,6 +412,25 @@ mod tests {
             }
         );
         let bad = format!("{MAGIC_LINE}\nfra\tư\tw\t1\t1\n# end: 1 entries\n");
+        assert!(matches!(
+            ConfusionTable::parse(&bad).unwrap_err(),
+            ConfusionError::BadLine { line: 2, .. }
+        ));
+    }
+
+    #[test]
+    fn keep_rows_set_the_keep_costs_and_count_as_entries() {
+        let rows = format!(
+            "{MAGIC_LINE}\nkeep\teng\tsyllable\t1234\neng\tư\tw\t120\t7\n# end: 2 entries\n"
+        );
+        let table = ConfusionTable::parse(&rows).unwrap();
+        assert_eq!(table.eng.keep_cost(Keep::Syllable), 1234);
+        assert_eq!(table.eng.keep_cost(Keep::Word), Keep::Word.default_cost());
+        assert_eq!(
+            table.vie.keep_cost(Keep::Syllable),
+            Keep::Syllable.default_cost()
+        );
+        let bad = format!("{MAGIC_LINE}\nkeep\teng\tname\t1\n# end: 1 entries\n");
         assert!(matches!(
             ConfusionTable::parse(&bad).unwrap_err(),
             ConfusionError::BadLine { line: 2, .. }

@@ -36,6 +36,7 @@ use crate::model::{FxHashMap, Model};
 use crate::orthography::{place_tone, split_tone};
 use crate::text::ToneStyle;
 use adapt::windows;
+use confusion::ConfusionTable;
 use decode::Decoder;
 use kind::mostly_accented;
 pub use kind::{resolve_kind, GarbleSigns};
@@ -144,6 +145,8 @@ pub struct Restorer {
     ocr_spellings: ocr_candidates::Spellings,
     beam: usize,
     ocr_cache: ocr_candidates::CandidateCache,
+    /// The OCR channel: the embedded table unless [`Self::with_confusion`] gave another.
+    confusion: &'static ConfusionTable,
 }
 
 impl Restorer {
@@ -215,7 +218,15 @@ impl Restorer {
             old_style,
             beam: beam.max(1),
             ocr_cache: ocr_candidates::CandidateCache::default(),
+            confusion: ConfusionTable::embedded(),
         }
+    }
+
+    /// This restorer with another OCR confusion table (`scripts/ocr-keep-fit` tries candidate
+    /// keep-costs this way).
+    pub fn with_confusion(mut self, table: &'static ConfusionTable) -> Self {
+        self.confusion = table;
+        self
     }
 
     pub fn model(&self) -> &Model {

@@ -18,7 +18,7 @@ use crate::model::{FxHashMap, FxHasher};
 use crate::orthography as syllable;
 use crate::text::strip::strip_char;
 
-use super::confusion::{pack_unit, Channel, OcrLang, Rewrite};
+use super::confusion::{pack_unit, Channel, Keep, OcrLang, Rewrite};
 use super::{InputKind, Restorer};
 
 /// Readings whose stripped-form cost exceeds the cheapest reading by more than this are not
@@ -36,16 +36,6 @@ const MAX_CANDIDATES: usize = 12;
 const CANDIDATE_MARGIN: u32 = 900;
 /// Search steps per word, so a long garbled token cannot stall a page.
 const MAX_STEPS: usize = 4000;
-/// Channel cost of keeping a word that is no syllable as it is (a name, a foreign word): a
-/// syllable needs to explain the observation at least this well to replace it.
-const KEEP_COST: u32 = 900;
-/// The same for a word whose letters spell a Vietnamese syllable without its marks, or a
-/// lowercase word read by the English model: printed Vietnamese, most likely (names and foreign
-/// words are capitalized or rare in directives; the Vietnamese model reads Vietnamese right).
-const KEEP_SYLLABLE_COST: u32 = 1600;
-/// The same for a word that cannot be text as printed: a digit or `&` among letters, a `w`, or
-/// marks no Vietnamese syllable carries (`hién`).
-const KEEP_GARBLED_COST: u32 = 2000;
 /// Readings of one unit costlier than this are not searched (they are priced when another
 /// reading leads to the same syllable). Up from 750: rarer readings helped the `vie` degraded
 /// pages (5.52 → 5.39 % WER); past 900 nothing changed.
@@ -314,15 +304,15 @@ impl OcrWorker {
                 || lower.chars().any(|c| !c.is_alphabetic())
                 || (!lower.is_ascii() && exact.is_none());
             let keep = if garbled {
-                KEEP_GARBLED_COST
+                Keep::Garbled
             } else if restorer.candidate_count(&lower) > 0
                 || (channel.lang == OcrLang::Eng && !starts_upper(word))
             {
-                KEEP_SYLLABLE_COST
+                Keep::Syllable
             } else {
-                KEEP_COST
+                Keep::Word
             };
-            self.found.push((UNK, keep));
+            self.found.push((UNK, channel.keep_cost(keep)));
         }
         // The decoder walks n-gram rows once per position, which needs candidates in id order.
         self.found.sort_unstable_by_key(|&(id, _)| id);

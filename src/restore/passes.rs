@@ -3,7 +3,7 @@
 //! document's usage ([`super::adapt`]) and writes the result ([`super::write`]).
 
 use super::adapt::{bias_may_change, TopicBias};
-use super::confusion::{self, OcrLang};
+use super::confusion::OcrLang;
 use super::ocr_candidates::ocr_lang;
 use super::roles::{self, find_stripped_eth};
 use super::tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
@@ -61,8 +61,7 @@ impl RestoreWorker<'_> {
         let lm = restorer.model.lm();
         let forms = &restorer.forms;
         let accented = &restorer.accented;
-        let channel = ocr_lang(options.input_kind)
-            .map(|lang| confusion::ConfusionTable::embedded().channel(lang));
+        let channel = ocr_lang(options.input_kind).map(|lang| restorer.confusion.channel(lang));
         // The Vietnamese model reads most marks right, so what it read is the document's usage,
         // which the first pass's choices are not: they follow the n-gram model, whose Wikipedia
         // `công chúng` outweighs a notarization law's `công chứng` read forty times.

@@ -39,57 +39,45 @@ impl RestoreWorker<'_> {
             let token = tokens[slot.token as usize];
             let id = self.ids[i];
             let input = &text[token.start..token.end];
-            // Only a word left as written can be a list letter or a stripped `đ`.
-            let letter = (id == UNK).then(|| {
-                list_letters
-                    .binary_search_by_key(&(first_token + i), |&(at, _)| at)
-                    .map(|k| list_letters[k].1)
-                    .ok()
-                    .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'))
-            });
-            if let Some(Some(letter)) = letter {
-                copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
-                let at = out.len();
-                if input.starts_with(char::is_uppercase) {
-                    out.extend(letter.to_uppercase());
-                } else {
-                    out.push(letter);
-                }
-                copied = token.end;
-                if let Some(details) = details.as_deref_mut() {
-                    details.push(RestoredToken::written(
-                        token,
-                        input,
-                        out,
-                        at,
-                        1.0,
-                        Vec::new(),
-                    ));
-                }
-                continue;
-            }
+            // A token left as written may still be written otherwise: a list letter or a stripped
+            // `đ` (only a word can be either), or a code whose `Đ` stripping took (`ND-CP` →
+            // `NĐ-CP`), put back by the table.
             if id == UNK || id == NUM {
-                // A code's `Đ` that stripping took (`ND-CP` → `NĐ-CP`), put back by the table.
-                let Some((code, confidence)) = EthTable::embedded().restore(input) else {
+                let letter = if id == UNK {
+                    list_letters
+                        .binary_search_by_key(&(first_token + i), |&(at, _)| at)
+                        .map(|k| list_letters[k].1)
+                        .ok()
+                        .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'))
+                } else {
+                    None
+                };
+                let rewrite = match letter {
+                    Some(letter) if input.starts_with(char::is_uppercase) => {
+                        Some((letter.to_uppercase().collect(), 1.0, Vec::new()))
+                    }
+                    Some(letter) => Some((letter.to_string(), 1.0, Vec::new())),
+                    None => EthTable::embedded()
+                        .restore(input)
+                        .map(|(code, confidence)| {
+                            let as_written = Alternative {
+                                text: input.to_owned(),
+                                confidence: 1.0 - confidence,
+                            };
+                            (code, confidence, vec![as_written])
+                        }),
+                };
+                let Some((rewritten, confidence, alternatives)) = rewrite else {
                     continue;
                 };
                 copy_without_dust(text, copied..token.start, dust, out, details.as_deref_mut());
                 let at = out.len();
-                out.push_str(&code);
+                out.push_str(&rewritten);
                 copied = token.end;
                 if let Some(details) = details.as_deref_mut() {
-                    let as_written = Alternative {
-                        text: input.to_owned(),
-                        confidence: 1.0 - confidence,
-                    };
-                    details.push(RestoredToken::written(
-                        token,
-                        input,
-                        out,
-                        at,
-                        confidence,
-                        vec![as_written],
-                    ));
+                    let detail =
+                        RestoredToken::written(token, input, out, at, confidence, alternatives);
+                    details.push(detail);
                 }
                 continue;
             }
