@@ -43,14 +43,7 @@ def main() -> None:
                 shutil.copy(scan, target)
                 inputs.append(str(target))
 
-        for attempt in range(3):  # Ray's raylet has a fixed 30 s to register on a busy host
-            try:
-                ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-                break
-            except Exception:
-                ray.shutdown()
-                if attempt == 2:
-                    raise
+        vanban.ray.init_local(num_cpus=2, include_dashboard=False, log_to_driver=False)
         ray.data.DataContext.get_current().enable_progress_bars = False
         cli_times, ray_times, pages = [], [], None
         for _ in range(args.rounds):

@@ -18,22 +18,13 @@ INPUTS = [*SCAN_DOCUMENTS, DAMAGED / "truncated.png", SEEDS / "003_026306599e584
 
 @pytest.fixture(scope="module")
 def local_ray():
-    # Ray gives its raylet a fixed 30 s to register, which a machine busy with builds can miss:
-    # start again rather than fail.
-    for attempt in range(3):
-        try:
-            ray.init(
-                num_cpus=2,
-                include_dashboard=False,
-                object_store_memory=256 * 1024 * 1024,
-                log_to_driver=False,
-                configure_logging=False,
-            )
-            break
-        except Exception:
-            ray.shutdown()
-            if attempt == 2:
-                raise
+    vanban.ray.init_local(
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=256 * 1024 * 1024,
+        log_to_driver=False,
+        configure_logging=False,
+    )
     ray.data.DataContext.get_current().enable_progress_bars = False
     yield
     ray.shutdown()

@@ -93,6 +93,21 @@ def process_row(pipeline: Pipeline, path: str, data: bytes) -> dict[str, Optiona
     return row
 
 
+def init_local(num_cpus: int, attempts: int = 3, **init_options: Any) -> None:
+    """``ray.init(num_cpus=...)`` for a local Ray, tried ``attempts`` times: Ray gives its raylet
+    a fixed 30 s to register, which a machine busy with other work can miss."""
+    import ray
+
+    for attempt in range(attempts):
+        try:
+            ray.init(num_cpus=num_cpus, **init_options)
+            return
+        except Exception:
+            ray.shutdown()
+            if attempt == attempts - 1:
+                raise
+
+
 class _Processor:
     """A stateful worker: one :class:`Pipeline` per actor, built once, used for every batch."""
 
