@@ -43,7 +43,7 @@ def main() -> None:
                 shutil.copy(scan, target)
                 inputs.append(str(target))
 
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        vanban.ray.init_local(num_cpus=2, include_dashboard=False, log_to_driver=False)
         ray.data.DataContext.get_current().enable_progress_bars = False
         cli_times, ray_times, pages = [], [], None
         for _ in range(args.rounds):

@@ -18,7 +18,7 @@ INPUTS = [*SCAN_DOCUMENTS, DAMAGED / "truncated.png", SEEDS / "003_026306599e584
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(
+    vanban.ray.init_local(
         num_cpus=2,
         include_dashboard=False,
         object_store_memory=256 * 1024 * 1024,

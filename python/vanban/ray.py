@@ -93,6 +93,21 @@ def process_row(pipeline: Pipeline, path: str, data: bytes) -> dict[str, Optiona
     return row
 
 
+def init_local(num_cpus: int, attempts: int = 3, **init_options: Any) -> None:
+    """``ray.init(num_cpus=...)`` for a local Ray, tried ``attempts`` times: Ray gives its raylet
+    a fixed 30 s to register, which a machine busy with other work can miss."""
+    import ray
+
+    for attempt in range(attempts):
+        try:
+            ray.init(num_cpus=num_cpus, **init_options)
+            return
+        except Exception:
+            ray.shutdown()
+            if attempt == attempts - 1:
+                raise
+
+
 class _Processor:
     """A stateful worker: one :class:`Pipeline` per actor, built once, used for every batch."""
 
@@ -122,9 +137,10 @@ def process_dataset(
 ) -> "ray.data.Dataset":  # noqa: F821
     """Processes a Dataset of files (``ray.data.read_binary_files(paths, include_paths=True)``).
 
-    ``concurrency``: the number of actors (one CPU and one ``Pipeline`` each), or ``(min, max)``
-    for an autoscaling pool; default: ``(1, CPUs of the cluster)``. A fixed pool must leave a
-    CPU free for the tasks that read the files. ``pipeline_options`` are
+    ``concurrency``: the number of actors (each works on one core with one ``Pipeline``), or
+    ``(min, max)`` for an autoscaling pool; default: one per CPU of the cluster. The actors
+    reserve no CPU in Ray's accounting (so the tasks reading the files always find one) and are
+    spread over the nodes. ``pipeline_options`` are
     :class:`vanban.Pipeline`'s (``lang``, ``tone``, ``restore``, ``keep_lines``). Returns a
     Dataset with the columns of :data:`SCHEMA`, to write with ``write_parquet`` or
     ``write_json``.
@@ -135,9 +151,7 @@ def process_dataset(
     # Fail here, on the driver, for options a worker would reject.
     Pipeline(**pipeline_options)
     if concurrency is None:
-        # From one actor up to one per CPU: a fixed pool holding every CPU would leave none for
-        # the tasks that read the files, and the job would wait for ever.
-        concurrency = (1, max(1, int(ray.cluster_resources().get("CPU", 1))))
+        concurrency = max(1, int(ray.cluster_resources().get("CPU", 1)))
     if isinstance(concurrency, int):
         compute = ActorPoolStrategy(size=concurrency)
     else:
@@ -149,6 +163,10 @@ def process_dataset(
         batch_format="pyarrow",
         batch_size=batch_size,
         compute=compute,
-        num_cpus=1,
+        # The actors reserve no CPU: actors holding every CPU left none for the tasks that read
+        # the files, and the job waited for ever (a pool of 2 on 2 CPUs; an autoscaling one too,
+        # once it had grown). The pool's size bounds the OCR work instead, spread over the nodes.
+        num_cpus=0,
+        scheduling_strategy="SPREAD",
         runtime_env={"env_vars": WORKER_ENV},
     )
