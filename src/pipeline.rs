@@ -365,3 +365,45 @@ fn word_records(line: &Line, line_start: usize) -> Vec<WordRecord> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(input: (usize, usize), output: (usize, usize), text: (&str, &str)) -> RestoredToken {
+        RestoredToken {
+            input_start: input.0,
+            input_end: input.1,
+            output_start: output.0,
+            output_end: output.1,
+            input: text.0.to_owned(),
+            output: text.1.to_owned(),
+            confidence: 1.0,
+            alternatives: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn restored_characters_map_to_the_ocr_word_they_replaced() {
+        // "ciia Pang" → "của Đảng": the shorter word maps as a whole, the rest one to one.
+        let tokens = [
+            token((0, 4), (0, 3), ("ciia", "của")),
+            token((5, 9), (4, 8), ("Pang", "Đảng")),
+        ];
+        let map = restored_to_input(&tokens, 8, 9);
+        let spans: Vec<(usize, usize)> = (0..8).map(|i| map.source_span(i, i + 1)).collect();
+        assert_eq!(
+            spans,
+            [
+                (0, 4),
+                (0, 4),
+                (0, 4),
+                (4, 5),
+                (5, 6),
+                (6, 7),
+                (7, 8),
+                (8, 9)
+            ]
+        );
+    }
+}

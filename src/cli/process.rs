@@ -252,7 +252,7 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
                             args.out.as_deref(),
                             &input.relative,
                             &rendered,
-                            &formats,
+                            formats,
                         );
                         cited.push((
                             rendered.record.source.path.clone(),

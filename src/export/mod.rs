@@ -504,3 +504,55 @@ pub(crate) fn xml_escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x: u32, y: u32, height: u32) -> WordLayout {
+        WordLayout {
+            content: text.to_owned(),
+            source: text.to_owned(),
+            bbox: Some(BBox {
+                x,
+                y,
+                width: 40,
+                height,
+            }),
+            confidence: None,
+            alternatives: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn baseline_skips_words_that_reach_below_it() {
+        // `nội` (dot below) and `gì` (descender) end lower than the baseline the others sit on.
+        let words = [
+            word("Ban", 0, 10, 30),
+            word("nội", 50, 10, 36),
+            word("gì", 100, 18, 30),
+            word("Chỉ", 150, 8, 32),
+        ];
+        assert_eq!(baseline(&words, None), Some(40));
+    }
+
+    #[test]
+    fn line_box_starts_at_the_median_word_top() {
+        // `Độc` with its stacked marks starts 20 px above the others.
+        let words = [
+            word("Độc", 0, 0, 50),
+            word("lập", 50, 20, 30),
+            word("do", 100, 20, 30),
+        ];
+        let line = line_box(&words).unwrap();
+        assert_eq!((line.x, line.y, line.width, line.height), (0, 20, 140, 30));
+    }
+
+    #[test]
+    fn hyphen_at_a_line_end_breaks_a_word_only_after_a_letter() {
+        assert!(breaks_word("chỉ-"));
+        assert!(!breaks_word("2023-"));
+        assert!(!breaks_word("-"));
+    }
+}
