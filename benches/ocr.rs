@@ -1,6 +1,7 @@
 //! Scans to JSON records: pages per second of the whole pipeline against bare Tesseract on the
 //! same page images (what vanban adds per page: decoding, layout, text stages, restoration,
-//! parsing, serialization), and of a batch with one and two worker threads.
+//! parsing, serialization), of the stages right after Tesseract alone (junk removal, layout),
+//! and of a batch with one and two worker threads.
 //!
 //! Run with `OMP_THREAD_LIMIT=1 cargo bench --bench ocr`: Debian's Tesseract uses OpenMP, which
 //! runs several times slower on two cores without the limit, and reads it at start-up.
@@ -57,7 +58,7 @@ fn pipeline_vs_bare_tesseract(c: &mut Criterion) {
     let inputs = scans();
     let pages: Vec<image::GrayImage> = inputs
         .iter()
-        .flat_map(|(_, bytes)| vanban::ocr::decode_pages(bytes).expect("fixture decodes"))
+        .flat_map(|(_, bytes)| vanban::ocr::decode_pages(bytes, true).expect("fixture decodes"))
         .collect();
     let api = TesseractAPI::new();
     let tessdata = vanban::ocr::tessdata_dir("vie").expect("the vie model is installed");
@@ -81,6 +82,20 @@ fn pipeline_vs_bare_tesseract(c: &mut Criterion) {
             }
         })
     });
+    // What vanban adds to Tesseract on each page before the text stages: junk removal and
+    // layout, over the words Tesseract read (the budget: 10 % of Tesseract's time).
+    let options = vanban::ocr::OcrOptions::default();
+    let words: Vec<_> = pages
+        .iter()
+        .map(|page| vanban::ocr::engine::run(page, "vie", false).expect("Tesseract reads"))
+        .collect();
+    group.bench_function("after_tesseract", |b| {
+        b.iter(|| {
+            for page in &words {
+                std::hint::black_box(vanban::ocr::assemble(page.clone(), &options));
+            }
+        })
+    });
     group.bench_function("pipeline", |b| {
         b.iter(|| {
             for (path, bytes) in &inputs {
@@ -97,7 +112,7 @@ fn batch_jobs(c: &mut Criterion) {
     let page_count = inputs
         .iter()
         .map(|(_, bytes)| {
-            vanban::ocr::decode_pages(bytes)
+            vanban::ocr::decode_pages(bytes, true)
                 .expect("fixture decodes")
                 .len()
         })

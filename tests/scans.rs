@@ -252,3 +252,22 @@ fn a_pdf_lopdf_cannot_parse_is_reported() {
         1
     );
 }
+
+#[test]
+fn two_column_header_and_foot_come_out_left_block_then_right_block() {
+    let document = document("fixtures/scans/s005-directive-p001.png");
+    let text = content(document);
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing from\n{text}"))
+    };
+    assert!(at("UBND TỈNH NGHỆ AN") < at("SỞ XÂY DỰNG"));
+    assert!(at("Số: 945/CV-SXD") < at("CỘNG HÒA XÃ HỘI"));
+    assert!(at("- Lưu: VT.") < at("Hoàng Thu Hà"));
+    let meta = &document["document"];
+    assert_eq!(meta["number"]["value"], "945/CV-SXD");
+    assert_eq!(meta["issue_date"]["value"], "2025-06-24");
+    assert_eq!(meta["issuer"]["value"], "SỞ XÂY DỰNG");
+    let words = &document["source"]["pages"][0]["lines"][0]["words"];
+    assert_eq!(words[0]["text"], "UBND");
+}

@@ -64,6 +64,18 @@ struct OcrEvalArgs {
     /// Print the scores as JSON.
     #[arg(long)]
     json: bool,
+    /// Read pages in Tesseract's own line order (no column regions, no cut glued words).
+    #[arg(long)]
+    no_layout: bool,
+    /// Keep specks and unsure stray punctuation.
+    #[arg(long)]
+    no_junk: bool,
+    /// Prepare page images (red-ink dropout, light flattening) before Tesseract.
+    #[arg(long)]
+    prepare: bool,
+    /// Leave each OCR'd line's words out of the JSON (for `json bytes`).
+    #[arg(long)]
+    no_words: bool,
 }
 
 #[derive(Debug, Args)]
@@ -616,6 +628,29 @@ fn run_parse_gold(
     Ok(EXIT_OK)
 }
 
+/// WER over all pages of each look, the second `-`-separated part of the fixture names
+/// `scripts/gen-ocr-pairs varied` writes (`dev-light-noto`: `light`).
+fn print_wer_groups(scores: &[vanban::eval::ocr::FixtureScore]) {
+    let mut groups: std::collections::BTreeMap<&str, [usize; 4]> = Default::default();
+    for score in scores {
+        let look = score.name.split('-').nth(1).unwrap_or(&score.name);
+        let tally = groups.entry(look).or_default();
+        tally[0] += score.raw_wer.edits;
+        tally[1] += score.pipeline_wer.edits;
+        tally[2] += score.raw_wer.truth_words;
+        tally[3] += score.json_bytes;
+    }
+    for (look, [raw, out, words, bytes]) in groups {
+        let rate = |edits: usize| edits as f64 / words.max(1) as f64 * 100.0;
+        println!(
+            "{look:<10} WER raw {:>6.2}%  WER out {:>6.2}%  ({words} words, JSON {:.1} kB)",
+            rate(raw),
+            rate(out),
+            bytes as f64 / 1000.0
+        );
+    }
+}
+
 fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
     use vanban::eval::ocr::{evaluate, fixtures};
     use vanban::pipeline::{Pipeline, PipelineOptions};
@@ -625,6 +660,10 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
         ..PipelineOptions::default()
     };
     options.ingest.ocr.language = args.lang.clone();
+    options.ingest.ocr.layout = !args.no_layout;
+    options.ingest.ocr.remove_junk = !args.no_junk;
+    options.ingest.ocr.prepare = args.prepare;
+    options.omit_words = args.no_words;
     let pipeline = Pipeline::new(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)
@@ -641,8 +680,18 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     println!(
-        "{:<22} {:>5} {:<14} {:>9} {:>9} {:>8} {:>8} {:>7}",
-        "fixture", "pages", "read by", "CER raw", "CER out", "ingest s", "stages s", "pages/s"
+        "{:<24} {:>5} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>8}",
+        "fixture",
+        "pages",
+        "read by",
+        "CER raw",
+        "CER out",
+        "WER raw",
+        "WER out",
+        "ingest s",
+        "stages s",
+        "pages/s",
+        "JSON kB"
     );
     for score in &scores {
         let mut methods: Vec<&str> = score
@@ -656,17 +705,21 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
             .collect();
         methods.dedup();
         println!(
-            "{:<22} {:>5} {:<14} {:>8.2}% {:>8.2}% {:>8.2} {:>8.3} {:>7.2}",
+            "{:<24} {:>5} {:<10} {:>7.2}% {:>7.2}% {:>7.2}% {:>7.2}% {:>8.2} {:>8.3} {:>7.2} {:>8.1}",
             score.name,
             score.pages,
             methods.join("+"),
             score.raw.rate * 100.0,
             score.pipeline.rate * 100.0,
+            score.raw_wer.rate * 100.0,
+            score.pipeline_wer.rate * 100.0,
             score.ingest_seconds,
             score.stages_seconds,
-            score.pages_per_second
+            score.pages_per_second,
+            score.json_bytes as f64 / 1000.0
         );
     }
+    print_wer_groups(&scores);
     let pages: usize = scores.iter().map(|s| s.pages).sum();
     let ingest: f64 = scores.iter().map(|s| s.ingest_seconds).sum();
     let stages: f64 = scores.iter().map(|s| s.stages_seconds).sum();

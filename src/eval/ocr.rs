@@ -55,6 +55,28 @@ pub fn cer(truth: &str, hypothesis: &str) -> Cer {
     }
 }
 
+/// Word errors of a text against its truth: word edit distance over the page, words compared
+/// as `vanban eval ocr-roundtrip` does (case and tone placement folded, outer punctuation
+/// trimmed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Wer {
+    pub edits: usize,
+    pub truth_words: usize,
+    pub rate: f64,
+}
+
+/// The word error rate of `hypothesis` against `truth`.
+pub fn wer(truth: &str, hypothesis: &str) -> Wer {
+    let truth = super::ocr_roundtrip::words(truth);
+    let hypothesis = super::ocr_roundtrip::words(hypothesis);
+    let edits = super::ocr_roundtrip::edit_distance(&truth, &hypothesis);
+    Wer {
+        edits,
+        truth_words: truth.len(),
+        rate: edits as f64 / truth.len().max(1) as f64,
+    }
+}
+
 /// A truth file and the document files rendered from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fixture {
@@ -129,6 +151,10 @@ pub struct FixtureScore {
     pub raw: Cer,
     /// The final text of the pipeline (normalized, joined, restored).
     pub pipeline: Cer,
+    pub raw_wer: Wer,
+    pub pipeline_wer: Wer,
+    /// Bytes of the document's JSON record.
+    pub json_bytes: usize,
     /// Seconds reading the pages (decoding, OCR) and running the later stages.
     pub ingest_seconds: f64,
     pub stages_seconds: f64,
@@ -143,6 +169,7 @@ pub fn evaluate(pipeline: &Pipeline, fixture: &Fixture) -> Result<FixtureScore> 
     let mut content = Vec::new();
     let mut methods = Vec::new();
     let (mut ingest_seconds, mut stages_seconds) = (0.0, 0.0);
+    let mut json_bytes = 0;
     for input in &fixture.inputs {
         let started = Instant::now();
         let ingested = ingest::ingest(input, &pipeline.options().ingest)?;
@@ -150,6 +177,7 @@ pub fn evaluate(pipeline: &Pipeline, fixture: &Fixture) -> Result<FixtureScore> 
         methods.extend(ingested.pages.iter().map(|p| p.method));
         raw.push(ingested.raw.text.clone());
         let record = pipeline.process_ingested(ingested, &input.display().to_string());
+        json_bytes += serde_json::to_vec(&record).map_or(0, |json| json.len());
         content.push(record.text.content);
         stages_seconds += ingested_at.elapsed().as_secs_f64();
         ingest_seconds += (ingested_at - started).as_secs_f64();
@@ -161,6 +189,9 @@ pub fn evaluate(pipeline: &Pipeline, fixture: &Fixture) -> Result<FixtureScore> 
         methods,
         raw: cer(&truth, &raw.join("\u{c}")),
         pipeline: cer(&truth, &content.join("\u{c}")),
+        raw_wer: wer(&truth, &raw.join("\u{c}")),
+        pipeline_wer: wer(&truth, &content.join("\u{c}")),
+        json_bytes,
         ingest_seconds,
         stages_seconds,
         pages_per_second: pages as f64 / (ingest_seconds + stages_seconds),
@@ -183,6 +214,12 @@ mod tests {
         let score = cer("của Đảng", "cua Đang");
         assert_eq!((score.edits, score.truth_chars), (2, 8));
         assert_eq!(score.rate, 0.25);
+    }
+
+    #[test]
+    fn word_errors_count_whole_words_and_ignore_layout() {
+        let score = wer("Số 12/QĐ ngày 26 tháng 3", "Số 12/QD ngày\n26tháng 3");
+        assert_eq!((score.edits, score.truth_words), (3, 6));
     }
 
     #[test]

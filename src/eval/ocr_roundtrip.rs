@@ -91,7 +91,8 @@ pub fn read_pages(dir: &Path) -> crate::Result<Vec<Page>> {
     Ok(pages)
 }
 
-fn words(text: &str) -> Vec<String> {
+/// The words WER counts: case and tone placement folded, outer punctuation trimmed.
+pub fn words(text: &str) -> Vec<String> {
     text.split_whitespace()
         .map(|w| fold(w.trim_matches(|c: char| !c.is_alphanumeric())))
         .filter(|w| !w.is_empty())

@@ -8,6 +8,7 @@
 
 use crate::document::{BBox, RemovalReason, Removed};
 use crate::ocr::engine::OcrWord;
+use crate::ocr::layout::union;
 
 /// Below this confidence a token without letters or digits is noise: real punctuation marks
 /// standing alone (`-`, `–`, `:`) are read with 0.8 and more on the dev pages.
@@ -141,19 +142,7 @@ fn strip_unsure_punctuation(word: &mut OcrWord, next_starts_lowercase: bool) -> 
         }
     }
     word.text = kept.iter().map(|s| s.text.as_str()).collect();
-    word.bbox = kept
-        .iter()
-        .map(|s| s.bbox)
-        .reduce(|a, b| {
-            let (x, y) = (a.x.min(b.x), a.y.min(b.y));
-            BBox {
-                x,
-                y,
-                width: (a.x + a.width).max(b.x + b.width) - x,
-                height: (a.y + a.height).max(b.y + b.height) - y,
-            }
-        })
-        .unwrap_or(word.bbox);
+    word.bbox = union(kept.iter().map(|s| s.bbox)).unwrap_or(word.bbox);
     word.symbols = kept;
     removed
 }

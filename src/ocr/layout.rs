@@ -80,7 +80,8 @@ fn bottom(bbox: &BBox) -> u32 {
     bbox.y + bbox.height
 }
 
-fn union(boxes: impl IntoIterator<Item = BBox>) -> Option<BBox> {
+/// The smallest box around all of `boxes`.
+pub(crate) fn union(boxes: impl IntoIterator<Item = BBox>) -> Option<BBox> {
     boxes.into_iter().reduce(|a, b| {
         let (x, y) = (a.x.min(b.x), a.y.min(b.y));
         BBox {
@@ -281,12 +282,28 @@ fn region_at(rows: &[Row], space: f32, line_height: f32) -> Option<Region> {
         Some(found) => found,
         None => (1, wide(&channel, LONE_GUTTER_SPACES)?),
     };
-    let one_sided = |row: &Row| {
-        row.iter()
-            .flat_map(|s| &s.words)
-            .all(|w| right(&w.bbox) <= gutter.0 || w.bbox.x >= gutter.1)
+    // Below, a row stays in the region when no word crosses the gutter's middle and, if it has
+    // words on both sides, they are a gutter apart (a signature scribble can reach into the
+    // gutter; a body line's spaces are never that wide).
+    let middle = (gutter.0 + gutter.1) / 2;
+    let fits = |row: &Row| {
+        let words = || row.iter().flat_map(|s| &s.words);
+        let crosses = words().any(|w| w.bbox.x < middle && right(&w.bbox) > middle);
+        let left_end = words()
+            .filter(|w| right(&w.bbox) <= middle)
+            .map(|w| right(&w.bbox))
+            .max();
+        let right_start = words()
+            .filter(|w| w.bbox.x >= middle)
+            .map(|w| w.bbox.x)
+            .min();
+        !crosses
+            && match (left_end, right_start) {
+                (Some(end), Some(start)) => (start - end) as f32 >= NARROW_GUTTER_SPACES * space,
+                _ => true,
+            }
     };
-    while count < rows.len() && near(&rows[count - 1], &rows[count]) && one_sided(&rows[count]) {
+    while count < rows.len() && near(&rows[count - 1], &rows[count]) && fits(&rows[count]) {
         count += 1;
     }
     (count > 1).then_some(Region {
@@ -462,6 +479,85 @@ mod tests {
                 "A, ngày 26 tháng",
                 "",
                 "QUYẾT ĐỊNH về việc này và kia"
+            ]
+        );
+    }
+
+    /// Words at the given left and right edges, on one Tesseract line at `y`.
+    fn placed(words: &[(&str, u32, u32)], y: u32, height: u32, line: u32) -> Vec<OcrWord> {
+        words
+            .iter()
+            .map(|&(text, x, end)| {
+                let mut w = word(text, x, y, line);
+                w.bbox.width = end - x;
+                w.bbox.height = height;
+                w
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recipients_beside_a_signature_under_a_stamp_come_before_it() {
+        // Boxes of fixtures/scans/s005-directive-p001.png as Tesseract reads them.
+        let mut words = placed(
+            &[
+                ("-", 119, 126),
+                ("Các", 135, 177),
+                ("chỉ,", 186, 230),
+                ("đảng", 239, 302),
+            ],
+            1187,
+            30,
+            1,
+        );
+        words.extend(placed(
+            &[
+                ("Nơi", 119, 157),
+                ("nhận:", 164, 226),
+                ("GIÁM", 743, 805),
+                ("ĐỐC", 812, 858),
+            ],
+            1260,
+            28,
+            2,
+        ));
+        words.extend(placed(
+            &[("-", 119, 125), ("Như", 132, 179), ("trên;", 185, 236)],
+            1305,
+            21,
+            3,
+        ));
+        words.extend(placed(
+            &[("-", 119, 125), ("Lưu:", 136, 179), ("VT.", 189, 225)],
+            1341,
+            32,
+            4,
+        ));
+        words.extend(placed(
+            &[("\\", 679, 701), ("J/WAAIM", 718, 924)],
+            1317,
+            68,
+            5,
+        ));
+        words.extend(placed(
+            &[("Hoàng", 723, 793), ("Thu", 799, 842), ("Hà", 850, 879)],
+            1422,
+            24,
+            6,
+        ));
+        assert_eq!(
+            texts(&reading_order(words)),
+            [
+                "- Các chỉ, đảng",
+                "",
+                "Nơi nhận:",
+                "- Như trên;",
+                "- Lưu: VT.",
+                "",
+                "GIÁM ĐỐC",
+                "\\ J/WAAIM",
+                "Hoàng Thu Hà",
+                ""
             ]
         );
     }

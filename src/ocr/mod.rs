@@ -1,6 +1,8 @@
 //! OCR of page images with Tesseract (the system library, through tesseract-rs), by pass:
 //!
 //! * [`decode`]: every page of an image file to 8-bit grayscale;
+//! * [`prepare`] (off by default): red stamps dropped from colour pages, uneven light
+//!   flattened;
 //! * [`engine`]: Tesseract, one engine per worker thread and language, read through its result
 //!   iterator (words with boxes, confidences, baselines, point sizes, symbol alternatives);
 //! * [`junk`]: specks and unsure stray punctuation dropped, each removal recorded;
@@ -17,6 +19,7 @@ mod decode;
 pub mod engine;
 pub mod junk;
 pub mod layout;
+pub mod prepare;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -26,7 +29,7 @@ pub use decode::decode_pages;
 #[cfg(feature = "ocr")]
 pub use engine::tessdata_dir;
 
-use crate::document::{BBox, Line, Page, PageMethod, SymbolChoices, Word};
+use crate::document::{Line, Page, PageMethod, Removed, SymbolChoices, Word};
 use engine::OcrWord;
 use layout::Segment;
 
@@ -41,6 +44,10 @@ pub struct OcrOptions {
     pub remove_junk: bool,
     /// Cut glued words and lines at column gaps, and read two-column regions block by block.
     pub layout: bool,
+    /// Prepare images: drop red ink, flatten uneven light. Off: it measured worse on the varied
+    /// dev pages (WER after vanban, clean 0.80 % → 1.20 %, photos 0.97 % → 1.14 %, the rest
+    /// unchanged).
+    pub prepare: bool,
 }
 
 impl Default for OcrOptions {
@@ -50,6 +57,7 @@ impl Default for OcrOptions {
             alternatives: false,
             remove_junk: true,
             layout: true,
+            prepare: false,
         }
     }
 }
@@ -58,10 +66,34 @@ impl Default for OcrOptions {
 pub fn recognize(image: &GrayImage, options: &OcrOptions, number: u32) -> Result<Page, String> {
     check_language(&options.language)?;
     // A panic inside the binding must cost this page, not the batch.
-    let mut words = catch_unwind(AssertUnwindSafe(|| {
+    let prepared;
+    let image = if options.prepare {
+        let mut flattened = image.clone();
+        prepare::flatten_light(&mut flattened);
+        prepared = flattened;
+        &prepared
+    } else {
+        image
+    };
+    let words = catch_unwind(AssertUnwindSafe(|| {
         engine::run(image, &options.language, options.alternatives)
     }))
-    .map_err(|_| "Tesseract failed unexpectedly on this page".to_owned())??;
+    .map_err(|_| "Tesseract failed unexpectedly on this page".to_owned())?;
+    let (lines, removed) = assemble(words?, options);
+    Ok(Page {
+        number,
+        method: PageMethod::Ocr,
+        width: Some(image.width()),
+        height: Some(image.height()),
+        ocr_language: Some(options.language.clone()),
+        lines,
+        removed,
+    })
+}
+
+/// The stages after Tesseract: Tesseract's words to the page's lines in reading order, and the
+/// tokens dropped as noise.
+pub fn assemble(mut words: Vec<OcrWord>, options: &OcrOptions) -> (Vec<Line>, Vec<Removed>) {
     let removed = if options.remove_junk {
         junk::remove_junk(&mut words)
     } else {
@@ -72,15 +104,7 @@ pub fn recognize(image: &GrayImage, options: &OcrOptions, number: u32) -> Result
     } else {
         tesseract_order(words)
     };
-    Ok(Page {
-        number,
-        method: PageMethod::Ocr,
-        width: Some(image.width()),
-        height: Some(image.height()),
-        ocr_language: Some(options.language.clone()),
-        lines: lines(order),
-        removed,
-    })
+    (lines(order), removed)
 }
 
 /// Tesseract language names (letters, digits, `_`, `-`) joined by `+`: `vie`, `vie+eng`,
@@ -172,15 +196,7 @@ fn line(segment: Segment) -> Line {
             alternatives: alternatives(word),
         });
     }
-    let bbox = segment.words.iter().map(|w| w.bbox).reduce(|a, b| {
-        let (x, y) = (a.x.min(b.x), a.y.min(b.y));
-        BBox {
-            x,
-            y,
-            width: (a.x + a.width).max(b.x + b.width) - x,
-            height: (a.y + a.height).max(b.y + b.height) - y,
-        }
-    });
+    let bbox = layout::union(segment.words.iter().map(|w| w.bbox));
     Line {
         text,
         bbox,
@@ -211,6 +227,7 @@ fn alternatives(word: &OcrWord) -> Vec<SymbolChoices> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::BBox;
     use crate::ocr::engine::OcrSymbol;
 
     fn word(text: &str, x: u32, line: u32, paragraph: u32) -> OcrWord {
