@@ -1,12 +1,14 @@
 //! ALTO 4.4 XML: the layout with the restored text as `CONTENT`, the OCR's reading and the
 //! restorer's n-best as `ALTERNATIVE`s, and the parser's entities as `NamedEntityTag`s that the
-//! words point to through `TAGREFS`. Geometry is in pixels of the page image; words without boxes
-//! (text files) are written without coordinates, which the schema allows.
+//! words point to through `TAGREFS`. Geometry is in pixels of the page image for scans; see
+//! [`in_alto_units`] for PDF text layers, measured in points. Words without boxes (text files)
+//! are written without coordinates, which the schema allows.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::{xml_escape, Layout, LineLayout, WordLayout, SOFTWARE, SOFTWARE_VERSION};
-use crate::document::BBox;
+use crate::document::{BBox, PageMethod};
 use crate::schema::DocumentRecord;
 
 pub const NAMESPACE: &str = "http://www.loc.gov/standards/alto/ns-v4#";
@@ -20,13 +22,14 @@ pub fn write(layout: &Layout, record: &DocumentRecord) -> String {
 }
 
 fn write_document(out: &mut String, layout: &Layout, record: &DocumentRecord) -> std::fmt::Result {
+    let (unit, layout) = in_alto_units(layout);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
         r#"<alto xmlns="{NAMESPACE}" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="{NAMESPACE} {SCHEMA_LOCATION}" SCHEMAVERSION="4.4">"#
     )?;
     writeln!(out, "  <Description>")?;
-    writeln!(out, "    <MeasurementUnit>pixel</MeasurementUnit>")?;
+    writeln!(out, "    <MeasurementUnit>{unit}</MeasurementUnit>")?;
     writeln!(out, "    <sourceImageInformation>")?;
     writeln!(
         out,
@@ -197,6 +200,51 @@ fn write_string(
         )?;
     }
     writeln!(out, "            </String>")
+}
+
+/// Points per inch, the unit of PDF text-layer boxes.
+const POINTS_PER_INCH: f64 = 72.0;
+/// The resolution vanban renders PDF pages at for OCR, so a text-layer page among scanned pages
+/// of one PDF gets the pixels its neighbours have.
+const RENDER_DPI: f64 = 300.0;
+
+/// ALTO has one measurement unit per file, and points are not among them. A document whose
+/// boxed pages are all PDF text layers (points) is written in `inch1200` (1 pt = 1200/72);
+/// otherwise in pixels, a text-layer page among scans scaled to [`RENDER_DPI`].
+fn in_alto_units(layout: &Layout) -> (&'static str, Cow<'_, Layout>) {
+    let boxed = |page: &&super::PageLayout| page.width.is_some();
+    let in_points = |page: &super::PageLayout| page.method == PageMethod::PdfTextLayer;
+    let mut boxed_pages = layout.pages.iter().filter(boxed).peekable();
+    if boxed_pages.peek().is_none() {
+        return ("pixel", Cow::Borrowed(layout));
+    }
+    let (unit, points_to_unit) = if boxed_pages.all(in_points) {
+        ("inch1200", 1200.0 / POINTS_PER_INCH)
+    } else if layout.pages.iter().any(in_points) {
+        ("pixel", RENDER_DPI / POINTS_PER_INCH)
+    } else {
+        return ("pixel", Cow::Borrowed(layout));
+    };
+    let scale = |v: u32| (f64::from(v) * points_to_unit).round() as u32;
+    let scale_box = |b: BBox| BBox {
+        x: scale(b.x),
+        y: scale(b.y),
+        width: scale(b.width),
+        height: scale(b.height),
+    };
+    let mut scaled = layout.clone();
+    for page in scaled.pages.iter_mut().filter(|p| in_points(p)) {
+        page.width = page.width.map(scale);
+        page.height = page.height.map(scale);
+        for line in page.blocks.iter_mut().flat_map(|b| b.lines.iter_mut()) {
+            line.bbox = line.bbox.map(scale_box);
+            line.baseline = line.baseline.map(scale);
+            for word in &mut line.words {
+                word.bbox = word.bbox.map(scale_box);
+            }
+        }
+    }
+    (unit, Cow::Owned(scaled))
 }
 
 fn write_box(out: &mut String, bbox: Option<BBox>) -> std::fmt::Result {

@@ -1,7 +1,7 @@
 //! Plain text: the document's restored text as in its JSON record, paragraphs joined by the
 //! line-joining stage and pages separated by form feeds, ending in a newline.
-//!
-//! Running heads and page numbers (furniture) stay in: no page type marks them yet.
+//! Running heads, page numbers and signature stamps (furniture) are not in it: the record's text
+//! leaves them out.
 
 use crate::schema::DocumentRecord;
 
