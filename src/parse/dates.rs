@@ -362,9 +362,15 @@ fn classify(text: &str, index: &CharIndex, found: &mut Vec<FoundDate>) {
     *found = merged;
 }
 
-/// `Phong Thổ, ` — a short capitalised place name and a comma opening the line.
+/// `Phong Thổ, ` — a short capitalised place name and a comma opening the line, or the right
+/// column of a layout line (`Số: 19/2024/TT-BKHĐT      Hà Nội, `).
 fn is_place_prefix(prefix: &str) -> bool {
-    let Some(place) = prefix.trim().strip_suffix(',') else {
+    let column = prefix
+        .trim_end()
+        .rsplit(super::header::COLUMN_GAP)
+        .next()
+        .unwrap_or_default();
+    let Some(place) = column.trim().strip_suffix(',') else {
         return false;
     };
     let words: Vec<&str> = place.split_whitespace().collect();
