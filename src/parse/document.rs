@@ -212,7 +212,9 @@ pub fn parse(
                     .iter()
                     .find(|l| !l.clean.is_empty())
                     .and_then(|l| header::cells(l).into_iter().next());
-                let rest_of_line = &line.clean[line.clean.len() - rest_len(line, &cell)..];
+                // A cell is a slice of its line's text: its byte offset there is their distance.
+                let in_line = cell.clean.as_ptr() as usize - line.clean.as_ptr() as usize;
+                let rest_of_line = &line.clean[in_line..];
                 if let Some(found) =
                     header::number_in(rest_of_line, below.as_ref().map(|c| c.clean))
                 {
@@ -335,15 +337,6 @@ pub fn parse(
 }
 
 const CONSOLIDATION_RULE: &str = "consolidation:authentication_block";
-
-/// Bytes of `line.clean` from `cell` on.
-fn rest_len(line: &Line, cell: &Line) -> usize {
-    let skipped = cell.clean_start - line.clean_start;
-    line.clean
-        .char_indices()
-        .nth(skipped)
-        .map_or(0, |(byte, _)| line.clean.len() - byte)
-}
 
 /// The number `found` at the start of `from`, which starts at char `start` of the text.
 fn number_meta(
@@ -678,7 +671,7 @@ fn signature(
             span,
         ));
         at = a + 1;
-        if let Some(t) = lines[at..].iter().position(|l| !l.clean.is_empty()) {
+        if let Some(t) = lines[at..].iter().position(|l| !is_blank_in_signature(l)) {
             let title_line = &lines[at + t];
             if is_caps(title_line.clean) {
                 signature.title =
@@ -697,10 +690,21 @@ fn signature(
                     && !l.clean.ends_with(',')
             })
             .map_or(lines.len(), |i| search_from + 1 + i);
+    } else if let Some(t) = (search_from..lines.len()).rev().find(|&t| {
+        is_caps(lines[t].clean)
+            && lines[t + 1..]
+                .iter()
+                .find(|l| !is_blank_in_signature(l))
+                .is_some_and(|l| is_person_name(l.clean))
+    }) {
+        // Neither authority nor recipients (acts of the National Assembly): the signer's title
+        // in capitals right above the name (`CHỦ TỊCH QUỐC HỘI`).
+        signature.title = Some(field(lines[t].clean, &lines[t], "signature:title", span));
+        at = t + 1;
     }
     if let Some(n) = lines[at.min(lines.len())..]
         .iter()
-        .position(|l| !l.clean.is_empty())
+        .position(|l| !is_blank_in_signature(l))
     {
         let line = &lines[at + n];
         if is_person_name(line.clean) {
@@ -709,7 +713,20 @@ fn signature(
         }
     }
     let empty = signature.authority.is_none() && signature.signer.is_none();
-    ((!empty).then_some(signature), at)
+    if empty {
+        return (None, search_from);
+    }
+    (Some(signature), at)
+}
+
+/// Lines between a signer's title and name that hold neither: blank ones and the database's
+/// note that the original is signed (`(Đã ký)`, `( đã ký )`).
+fn is_blank_in_signature(line: &Line) -> bool {
+    static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^\(\s*(?i:{})\s*\)$", tolerant_pattern("đã ký")))
+            .expect("signed-mark pattern compiles")
+    });
+    line.clean.is_empty() || SIGNED.is_match(line.clean)
 }
 
 /// Two to five capitalised words of letters only: "Nguyễn Văn Thành", "Phuong Thi Thanh".
