@@ -134,6 +134,44 @@ impl Codes {
     }
 }
 
+/// Letters that look like the Latin ones or `Đ` a code is written with: Cyrillic capitals and
+/// small letters (vbpl.vn writes `TT-BTС` with U+0421) and the eth `Ð` (U+00D0) for `Đ`.
+const CODE_LOOKALIKES: [(char, char); 20] = [
+    ('А', 'A'),
+    ('В', 'B'),
+    ('С', 'C'),
+    ('Е', 'E'),
+    ('Н', 'H'),
+    ('І', 'I'),
+    ('К', 'K'),
+    ('М', 'M'),
+    ('О', 'O'),
+    ('Р', 'P'),
+    ('Т', 'T'),
+    ('Х', 'X'),
+    ('а', 'a'),
+    ('е', 'e'),
+    ('о', 'o'),
+    ('р', 'p'),
+    ('с', 'c'),
+    ('х', 'x'),
+    ('Ð', 'Đ'),
+    ('ð', 'đ'),
+];
+
+/// `code` with its look-alike letters ([`CODE_LOOKALIKES`]) written as the Latin letter or `Đ`
+/// they stand for.
+pub fn fold_lookalikes(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            CODE_LOOKALIKES
+                .iter()
+                .find(|(alike, _)| *alike == c)
+                .map_or(c, |&(_, letter)| letter)
+        })
+        .collect()
+}
+
 /// Characters English-model Tesseract reads Vietnamese letters as (seed 002: `K&` for `Kế`,
 /// `Chwong` for `Chương`, `s6` for `số`), by the letter they stand for once stripped.
 const OCR_LOOKALIKES: [(char, &str); 4] = [('e', "&"), ('o', "6"), ('u', "w"), ('d', "Ð")];

@@ -362,11 +362,18 @@ fn classify(text: &str, index: &CharIndex, found: &mut Vec<FoundDate>) {
     *found = merged;
 }
 
-/// `Phong Thổ, ` — a short capitalised place name and a comma opening the line.
+/// `Phong Thổ, ` — a short capitalised place name and a comma opening the line, or the right
+/// column of a layout line (`Số: 19/2024/TT-BKHĐT      Hà Nội, `).
 fn is_place_prefix(prefix: &str) -> bool {
-    let Some(place) = prefix.trim().strip_suffix(',') else {
+    // The comma first: it rules out almost every date in one step, before any scan back
+    // through a line that may be megabytes long.
+    let Some(before_comma) = prefix.trim_end().strip_suffix(',') else {
         return false;
     };
+    let place = before_comma
+        .rsplit(super::header::COLUMN_GAP)
+        .next()
+        .unwrap_or_default();
     let words: Vec<&str> = place.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= 6

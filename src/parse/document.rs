@@ -7,8 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::codes::{System, CODES};
+use super::codes::{tolerant_pattern, System, CODES};
 use super::dates::{DateKind, FoundDate};
+use super::header::{self, is_page_furniture, is_stamp, Line};
 use super::CharIndex;
 use crate::document::Span;
 
@@ -31,6 +32,14 @@ pub struct NumberMeta {
     pub surface: String,
     pub system: System,
     pub span: Span,
+    /// Where the number was read: `header:number_line`, or `consolidation:authentication_block`
+    /// for a consolidated text's own number at its end.
+    pub rule: &'static str,
+    pub confidence: f32,
+    /// The number's digits are blank or unreadable (`Số:   /2025/QĐ-UBND`): `value` holds only
+    /// what is written, never invented digits.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,22 +109,6 @@ pub struct DocumentMeta {
     pub annexes: Vec<Field>,
 }
 
-/// One line of the text: char range, and its content without Markdown emphasis and spaces.
-#[derive(Debug, Clone)]
-struct Line<'a> {
-    start: usize,
-    end: usize,
-    /// Char offset of `clean` within the text.
-    clean_start: usize,
-    clean: &'a str,
-}
-
-/// The header's number line. Without "Số" (OCR may turn it into debris: seed 002
-/// "$643- KH/BTGTU") the line must hold nothing but the symbol.
-static NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:Số|SỐ|So|Sô|S6|Sé|Sb)\s*(?P<colon>:)?\s*(?P<symbol>\d{1,5}\s*[-/]\s*\S+)|[^\w\s]{0,2}\s*(?P<bare>\d{1,5}\s*-\s*[A-ZĐ][A-Za-zĐđ]{0,5}/[A-ZĐ][A-Za-zĐđ0-9-]*))")
-        .expect("number line pattern compiles")
-});
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<label>(?P<roman>[IVX]{1,5})[.\-]|(?P<deep>\d{1,2}\.\d{1,2}\.?)|(?P<arabic>\d{1,2})\.|(?P<letter>[a-zđ])\))\s+(?P<title>\S.*)$")
         .expect("heading pattern compiles")
@@ -191,99 +184,103 @@ pub fn parse(
     let lines = lines(text, index);
     let mut meta = DocumentMeta::default();
     // The type heading ("KẾ HOẠCH") ends the header block; without one, the first 15 lines.
-    let heading_at = lines
-        .iter()
-        .take(40)
-        .position(|l| is_caps(l.clean) && CODES.type_by_word(l.clean).is_some());
+    // Gazette pages start with a running head, a section label and the publisher's stamp.
+    let heading_at = lines.iter().take(60).position(|l| {
+        is_caps(l.clean) && !is_page_furniture(l.clean) && CODES.type_by_word(l.clean).is_some()
+    });
     let header_end = heading_at.unwrap_or(15.min(lines.len()));
-    let mut header_caps: Vec<&Line> = Vec::new();
+    let mut header_caps: Vec<Line> = Vec::new();
     let mut motto = None;
-    for line in &lines[..header_end] {
-        let clean = line.clean;
-        if clean.is_empty() {
+    let mut subject = None;
+    // The number line's end: a blank number's cells after its label are part of it.
+    let mut skip_to = 0;
+    for (at, line) in lines[..header_end].iter().enumerate() {
+        if line.clean.is_empty() || is_page_furniture(line.clean) {
             continue;
         }
-        let number_line = NUMBER_LINE.captures(clean).filter(|m| {
-            m.name("symbol").is_some() || m.get(0).is_some_and(|all| all.end() == clean.len())
-        });
-        if let Some(m) = number_line {
-            let symbol = m
-                .name("symbol")
-                .or(m.name("bare"))
-                .expect("one of the alternatives")
-                .as_str()
-                .split_whitespace()
-                .collect::<String>();
-            let symbol = symbol.trim_end_matches([',', '.', ';']).to_owned();
-            let system = if symbol.contains('/') && symbol.find('-') < symbol.find('/') {
-                System::Party
-            } else {
-                System::State
-            };
-            meta.number = Some(NumberMeta {
-                value: symbol,
-                surface: clean.to_owned(),
-                system,
-                span: span(line.clean_start, line.clean_start + clean.chars().count()),
-            });
-            continue;
-        }
-        if clean == PARTY_MOTTO || clean.starts_with(STATE_MOTTO) {
-            motto = Some((clean == PARTY_MOTTO, line));
-            continue;
-        }
-        if let Some(&(_, value)) = URGENCY.iter().find(|(surface, _)| clean == *surface) {
-            meta.urgency = Some(field(value, line, "header:urgency", span));
-            continue;
-        }
-        if let Some(&value) = SECRECY.iter().find(|s| clean == **s) {
-            meta.secrecy = Some(field(value, line, "header:secrecy", span));
-            continue;
-        }
-        if is_caps(clean)
-            && clean.chars().filter(|c| c.is_alphabetic()).count() >= 4
-            && meta.number.is_none()
-        {
-            header_caps.push(line);
+        for cell in header::cells(line) {
+            let clean = cell.clean;
+            if is_stamp(clean) {
+                continue;
+            }
+            if let Some(rest) = header::subject_line(clean) {
+                subject.get_or_insert((cell.clone(), rest.to_owned()));
+                continue;
+            }
+            if meta.number.is_none() {
+                let below = lines[at + 1..header_end]
+                    .iter()
+                    .find(|l| !l.clean.is_empty())
+                    .and_then(|l| header::cells(l).into_iter().next());
+                // A cell is a slice of its line's text: its byte offset there is their distance.
+                let in_line = cell.clean.as_ptr() as usize - line.clean.as_ptr() as usize;
+                let rest_of_line = &line.clean[in_line..];
+                if let Some(found) =
+                    header::number_in(rest_of_line, below.as_ref().map(|c| c.clean))
+                {
+                    skip_to = cell.clean_start + found.surface_len;
+                    let number = number_meta(
+                        found,
+                        rest_of_line,
+                        cell.clean_start,
+                        "header:number_line",
+                        span,
+                    );
+                    meta.number = Some(number);
+                    continue;
+                }
+            }
+            if cell.clean_start < skip_to {
+                continue;
+            }
+            if clean == PARTY_MOTTO || clean.starts_with(STATE_MOTTO) {
+                motto = Some((clean == PARTY_MOTTO, line));
+                continue;
+            }
+            if let Some(&(_, value)) = URGENCY.iter().find(|(surface, _)| clean == *surface) {
+                meta.urgency = Some(field(value, &cell, "header:urgency", span));
+                continue;
+            }
+            if let Some(&value) = SECRECY.iter().find(|s| clean == **s) {
+                meta.secrecy = Some(field(value, &cell, "header:secrecy", span));
+                continue;
+            }
+            // A gazette page repeats the issuer above the header: one body, not a parent.
+            if is_caps(clean)
+                && clean.chars().filter(|c| c.is_alphabetic()).count() >= 4
+                && meta.number.is_none()
+                && header_caps.last().is_none_or(|last| last.clean != clean)
+            {
+                header_caps.push(cell);
+            }
         }
     }
-    // The issuing body is the last capitals line before the number, its parent the one above.
+    // The issuing body is the last capitals cell before the number, its parent the one above.
     if let Some(issuer) = header_caps.last() {
         meta.issuer = Some(field(issuer.clean, issuer, "header:issuer", span));
-        if let Some(parent) = header_caps.len().checked_sub(2).map(|i| header_caps[i]) {
+        if let Some(parent) = header_caps.len().checked_sub(2).map(|i| &header_caps[i]) {
             meta.issuer_parent = Some(field(parent.clean, parent, "header:issuer_parent", span));
         }
     }
-    if let Some(date) = dates.iter().find(|d| d.kind == DateKind::Issue) {
-        let line = lines
-            .iter()
-            .find(|l| l.start <= date.start && date.start <= l.end);
-        if let (Some(line), Some(value)) = (line, &date.value) {
-            meta.issue_date = Some(Field {
-                value: value.clone(),
-                surface: index.slice(text, date.start, date.end).to_owned(),
-                span: Some(span(date.start, date.end)),
-                rule: "header:place_date",
-                confidence: 0.95,
-                inferred: false,
-            });
-            let place_end = line.clean_start
-                + index
-                    .slice(text, line.clean_start, date.start)
-                    .trim_end()
-                    .trim_end_matches(',')
-                    .chars()
-                    .count();
-            let place = index.slice(text, line.clean_start, place_end);
-            meta.place = Some(Field {
-                value: place.to_owned(),
-                surface: place.to_owned(),
-                span: Some(span(line.clean_start, place_end)),
-                rule: "header:place_date",
-                confidence: 0.9,
-                inferred: false,
-            });
+    let mut issue_date = dates.iter().find(|d| d.kind == DateKind::Issue);
+    if meta.number.is_none() {
+        if let Some((number, date)) = consolidation_block(&lines, dates, span) {
+            meta.number = Some(number);
+            issue_date = date.or(issue_date);
         }
+    }
+    if let Some(date) = issue_date {
+        set_issue_date(
+            &mut meta,
+            text,
+            index,
+            &lines,
+            date,
+            "header:place_date",
+            span,
+        );
+    } else if let Some(date) = adoption_date(text, index, dates) {
+        set_issue_date(&mut meta, text, index, &lines, date, "body:adopted", span);
     }
     if let Some(at) = heading_at {
         let heading = &lines[at];
@@ -291,6 +288,27 @@ pub fn parse(
         meta.doc_type = Some(field(doc_type.word.clone(), heading, "heading:type", span));
         if let Some(title) = lines[at + 1..].iter().find(|l| !l.clean.is_empty()) {
             meta.title = Some(field(title.clean, title, "heading:title", span));
+        }
+    }
+    // An official letter (công văn) has no type heading: its "V/v ..." line is the subject.
+    if let (None, Some((cell, value))) = (&meta.title, subject) {
+        meta.title = Some(field(value, &cell, "header:vv_subject", span));
+    }
+    // A consolidated text opens with the heading of the act it consolidates.
+    if let Some(number) = meta
+        .number
+        .as_ref()
+        .filter(|n| n.rule == CONSOLIDATION_RULE)
+    {
+        if let Some(doc_type) = CODES.type_by_code("VBHN", System::State) {
+            meta.doc_type = Some(Field {
+                value: doc_type.word.clone(),
+                surface: number.value.clone(),
+                span: Some(number.span),
+                rule: "number:type_code",
+                confidence: 0.9,
+                inferred: true,
+            });
         }
     }
     if meta.issuer.is_none() {
@@ -302,8 +320,11 @@ pub fn parse(
         let lower = l.clean.to_lowercase();
         lower.starts_with("nơi nhận")
     });
+    if let Some(group) = addressees(&lines[..lines.len().min(header_end + 20)], span) {
+        meta.recipients.push(group);
+    }
     if let Some(at) = recipients_at {
-        meta.recipients = recipients(&lines[at + 1..], span);
+        meta.recipients.extend(recipients(&lines[at + 1..], span));
     }
     let (signature, signature_end) = signature(&lines, recipients_at, span);
     meta.signature = signature;
@@ -313,6 +334,129 @@ pub fn parse(
         .map(|l| field(l.clean, l, "annex:heading", span))
         .collect();
     meta
+}
+
+const CONSOLIDATION_RULE: &str = "consolidation:authentication_block";
+
+/// The number `found` at the start of `from`, which starts at char `start` of the text.
+fn number_meta(
+    found: header::FoundNumber,
+    from: &str,
+    start: usize,
+    rule: &'static str,
+    span: &dyn Fn(usize, usize) -> Span,
+) -> NumberMeta {
+    NumberMeta {
+        value: found.value,
+        system: found.system,
+        span: span(start, start + found.surface_len),
+        surface: from.chars().take(found.surface_len).collect(),
+        rule,
+        // What is missing from a partial number may be anything: the rest is still read right.
+        confidence: if found.partial { 0.5 } else { 0.95 },
+        partial: found.partial,
+    }
+}
+
+/// A consolidated text's own number and date: the `Số: 06/VBHN-BTC` cell of the authentication
+/// block after its last article, and the place-date cell beside or under it.
+fn consolidation_block<'d>(
+    lines: &[Line],
+    dates: &'d [FoundDate],
+    span: &dyn Fn(usize, usize) -> Span,
+) -> Option<(NumberMeta, Option<&'d FoundDate>)> {
+    let (at, cell, found) = lines.iter().enumerate().find_map(|(at, line)| {
+        if is_page_furniture(line.clean) {
+            return None;
+        }
+        header::cells(line).into_iter().find_map(|cell| {
+            header::number_in(cell.clean, None)
+                .filter(header::is_consolidation_number)
+                .map(|found| (at, cell, found))
+        })
+    })?;
+    let block_end = lines.get(at + 4).map_or(usize::MAX, |l| l.end);
+    let date = dates
+        .iter()
+        .find(|d| d.kind == DateKind::Issue && d.start >= lines[at].start && d.start <= block_end);
+    let number = number_meta(
+        found,
+        cell.clean,
+        cell.clean_start,
+        CONSOLIDATION_RULE,
+        span,
+    );
+    Some((number, date))
+}
+
+/// Acts of the National Assembly and its Standing Committee have no date at the top: the
+/// adoption date of their last paragraph (`... thông qua ngày 10 tháng 7 năm 2025`) is theirs.
+fn adoption_date<'d>(
+    text: &str,
+    index: &CharIndex,
+    dates: &'d [FoundDate],
+) -> Option<&'d FoundDate> {
+    static ADOPTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"(?i:{})\s*$", tolerant_pattern("thông qua")))
+            .expect("adoption pattern compiles")
+    });
+    dates.iter().rev().find(|d| {
+        d.value.is_some()
+            && ADOPTED.is_match(index.slice(text, d.start.saturating_sub(16), d.start))
+    })
+}
+
+fn set_issue_date(
+    meta: &mut DocumentMeta,
+    text: &str,
+    index: &CharIndex,
+    lines: &[Line],
+    date: &FoundDate,
+    rule: &'static str,
+    span: &dyn Fn(usize, usize) -> Span,
+) {
+    let Some(value) = &date.value else {
+        return;
+    };
+    meta.issue_date = Some(Field {
+        value: value.clone(),
+        surface: index.slice(text, date.start, date.end).to_owned(),
+        span: Some(span(date.start, date.end)),
+        rule,
+        confidence: 0.95,
+        inferred: false,
+    });
+    if date.kind != DateKind::Issue {
+        return;
+    }
+    // The place opens the cell holding the date (the right column of a layout line).
+    let Some(line) = lines
+        .iter()
+        .find(|l| l.start <= date.start && date.start <= l.end)
+    else {
+        return;
+    };
+    let cell_start = header::cells(line)
+        .iter()
+        .rev()
+        .find(|c| c.clean_start <= date.start)
+        .map_or(line.clean_start, |c| c.clean_start);
+    let place_end = cell_start
+        + index
+            .slice(text, cell_start, date.start)
+            .trim_end()
+            .trim_end_matches(',')
+            .chars()
+            .count();
+    let place = index.slice(text, cell_start, place_end);
+    meta.place = Some(Field {
+        value: place.to_owned(),
+        surface: place.to_owned(),
+        span: Some(span(cell_start, place_end)),
+        rule,
+        confidence: 0.9,
+        inferred: false,
+    });
 }
 
 /// Without a header block, the body's "Ban Thường vụ Tỉnh ủy xây dựng kế hoạch ..." names the
@@ -463,6 +607,43 @@ fn recipients(after: &[Line], span: &dyn Fn(usize, usize) -> Span) -> Vec<Recipi
     groups
 }
 
+/// The addressees of a letter: `Kính gửi: Ủy ban nhân dân tỉnh.` on one line, or `Kính gửi:`
+/// and a list of `- ...;` lines.
+fn addressees(lines: &[Line], span: &dyn Fn(usize, usize) -> Span) -> Option<RecipientGroup> {
+    static ADDRESSED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^(?i:{})\s*:\s*", tolerant_pattern("kính gửi")))
+            .expect("addressee pattern compiles")
+    });
+    let at = lines.iter().position(|l| ADDRESSED.is_match(l.clean))?;
+    let line = &lines[at];
+    let label = ADDRESSED.find(line.clean).expect("matched above");
+    let inline = line.clean[label.end()..].trim();
+    let mode = Some(
+        line.clean[..label.end()]
+            .trim()
+            .trim_end_matches(':')
+            .trim()
+            .to_owned(),
+    );
+    if inline.is_empty() {
+        let items = recipients(&lines[at + 1..], span)
+            .into_iter()
+            .flat_map(|g| g.items)
+            .collect();
+        return Some(RecipientGroup { mode, items });
+    }
+    let text = inline.trim_end_matches([',', ';', '.']).trim();
+    let offset = line.clean_start + line.clean[..label.end()].chars().count();
+    Some(RecipientGroup {
+        mode,
+        items: vec![Recipient {
+            text: text.to_owned(),
+            role: None,
+            span: span(offset, offset + text.chars().count()),
+        }],
+    })
+}
+
 /// The signature block: an authority line (`T/M ...`), the signer's title in capitals, and
 /// the signer's name, a short title-case line after the recipients or the title. Returns the
 /// line index where the annexes may start.
@@ -490,7 +671,7 @@ fn signature(
             span,
         ));
         at = a + 1;
-        if let Some(t) = lines[at..].iter().position(|l| !l.clean.is_empty()) {
+        if let Some(t) = lines[at..].iter().position(|l| !is_blank_in_signature(l)) {
             let title_line = &lines[at + t];
             if is_caps(title_line.clean) {
                 signature.title =
@@ -509,10 +690,21 @@ fn signature(
                     && !l.clean.ends_with(',')
             })
             .map_or(lines.len(), |i| search_from + 1 + i);
+    } else if let Some(t) = (search_from..lines.len()).rev().find(|&t| {
+        is_caps(lines[t].clean)
+            && lines[t + 1..]
+                .iter()
+                .find(|l| !is_blank_in_signature(l))
+                .is_some_and(|l| is_person_name(l.clean))
+    }) {
+        // Neither authority nor recipients (acts of the National Assembly): the signer's title
+        // in capitals right above the name (`CHỦ TỊCH QUỐC HỘI`).
+        signature.title = Some(field(lines[t].clean, &lines[t], "signature:title", span));
+        at = t + 1;
     }
     if let Some(n) = lines[at.min(lines.len())..]
         .iter()
-        .position(|l| !l.clean.is_empty())
+        .position(|l| !is_blank_in_signature(l))
     {
         let line = &lines[at + n];
         if is_person_name(line.clean) {
@@ -521,7 +713,20 @@ fn signature(
         }
     }
     let empty = signature.authority.is_none() && signature.signer.is_none();
-    ((!empty).then_some(signature), at)
+    if empty {
+        return (None, search_from);
+    }
+    (Some(signature), at)
+}
+
+/// Lines between a signer's title and name that hold neither: blank ones and the database's
+/// note that the original is signed (`(Đã ký)`, `( đã ký )`).
+fn is_blank_in_signature(line: &Line) -> bool {
+    static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^\(\s*(?i:{})\s*\)$", tolerant_pattern("đã ký")))
+            .expect("signed-mark pattern compiles")
+    });
+    line.clean.is_empty() || SIGNED.is_match(line.clean)
 }
 
 /// Two to five capitalised words of letters only: "Nguyễn Văn Thành", "Phuong Thi Thanh".

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod dates;
 pub mod document;
 pub mod entities;
+mod header;
 pub mod references;
 
 use serde::Serialize;
