@@ -147,20 +147,7 @@ pub fn edits(a: &str, b: &str) -> usize {
         .take_while(|(x, y)| x == y)
         .count();
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
-    if a.is_empty() || b.is_empty() {
-        return a.len().max(b.len());
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, x) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, y) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(x != y);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
+    super::ocr_roundtrip::edit_distance(a, b)
 }
 
 /// The page's own text, and the folded texts of its furniture lines.

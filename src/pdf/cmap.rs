@@ -74,13 +74,14 @@ impl ToUnicode {
         Some(utf16_text(&units))
     }
 
-    /// Every text the map gives, to judge what kind of font it describes.
-    pub fn texts(&self) -> impl Iterator<Item = String> + '_ {
-        self.chars.values().cloned().chain(
-            self.ranges
-                .iter()
-                .flat_map(|(lo, hi, _)| (*lo..=(*hi).min(lo + 255)).filter_map(|c| self.get(c))),
-        )
+    /// Every code the map gives a text, with the text (ranges bounded to the two-byte space).
+    pub fn entries(&self) -> impl Iterator<Item = (u32, String)> + '_ {
+        self.chars
+            .iter()
+            .map(|(code, text)| (*code, text.clone()))
+            .chain(self.ranges.iter().flat_map(|(lo, hi, _)| {
+                (*lo..=(*hi).min(lo + 0xFFFF)).filter_map(|c| Some((c, self.get(c)?)))
+            }))
     }
 }
 

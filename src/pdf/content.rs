@@ -137,6 +137,8 @@ struct State {
 pub struct PageGlyphs {
     pub glyphs: Vec<Glyph>,
     pub unknown: usize,
+    /// Bytes shown with no font set or found: text that is there but cannot be read.
+    pub without_font: usize,
     /// Font resources that `Tf` named but the page does not have.
     pub missing_fonts: Vec<String>,
 }
@@ -533,6 +535,7 @@ impl<'a> Interpreter<'a> {
     fn show(&mut self, bytes: &[u8], state: &State, text_matrix: &mut Matrix) {
         let Some(font) = state.font.clone() else {
             self.out.unknown += bytes.len();
+            self.out.without_font += bytes.len();
             return;
         };
         let size = state.font_size;

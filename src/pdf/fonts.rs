@@ -5,17 +5,19 @@
 //! simple fonts, the encoding (base encoding plus `/Differences`, glyph names through the Adobe
 //! Glyph List and `uniXXXX` / `uXXXXX` names).
 
-use std::collections::HashMap;
-
 use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::ToUnicode;
 use super::tables;
 use crate::text::LegacyEncoding;
 
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
+
 /// What one code shows.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GlyphText {
+    Char(char),
+    /// More than one character (a ligature: `fi`).
     Text(String),
     /// A byte of a legacy 8-bit Vietnamese font, as its Latin-1 character.
     Legacy(char, LegacyEncoding),
@@ -27,9 +29,8 @@ pub enum GlyphText {
 pub struct Font {
     /// Two-byte codes (Identity-H/V and the other UCS-2 CMaps) or one-byte codes.
     two_byte: bool,
-    to_unicode: Option<ToUnicode>,
-    /// Simple fonts: code → character through the encoding.
-    encoding: Option<Box<[Option<char>; 256]>>,
+    /// What each code shows, worked out once per font: glyphs are looked up by the thousand.
+    decoded: HashMap<u32, GlyphText>,
     legacy: Option<LegacyEncoding>,
     widths: HashMap<u32, f64>,
     default_width: f64,
@@ -49,18 +50,18 @@ impl Font {
         let composite = font.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0");
         let to_unicode = resolve(document, font.get(b"ToUnicode").ok())
             .and_then(|o| o.as_stream().ok())
-            .and_then(|s| {
+            .map(|s| {
                 s.decompressed_content()
-                    .ok()
-                    .or_else(|| Some(s.content.clone()))
+                    .unwrap_or_else(|_| s.content.clone())
             })
             .map(|bytes| ToUnicode::parse(&bytes));
         let legacy = legacy_encoding(&name).filter(|_| {
             // A ToUnicode map that already gives Vietnamese letters was written by a converter
             // that knew the font; one that gives Latin-1 only copies the bytes.
-            !to_unicode
-                .as_ref()
-                .is_some_and(|map| map.texts().any(|t| t.chars().any(|c| c as u32 > 0xFF)))
+            !to_unicode.as_ref().is_some_and(|map| {
+                map.entries()
+                    .any(|(_, t)| t.chars().any(|c| c as u32 > 0xFF))
+            })
         });
         if composite {
             let descendant = resolve(document, font.get(b"DescendantFonts").ok())
@@ -68,17 +69,16 @@ impl Font {
                 .and_then(|a| resolve(document, a.first()))
                 .and_then(|o| o.as_dict().ok());
             let (widths, default_width) =
-                descendant.map_or((HashMap::new(), 1000.0), |d| cid_widths(document, d));
+                descendant.map_or((HashMap::default(), 1000.0), |d| cid_widths(document, d));
             return Font {
                 two_byte: true,
-                to_unicode,
-                encoding: None,
+                decoded: decode_all(to_unicode.as_ref(), None),
                 legacy: None,
                 widths,
                 default_width,
             };
         }
-        let mut widths = HashMap::new();
+        let mut widths = HashMap::default();
         let first = font.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0);
         if let Some(list) =
             resolve(document, font.get(b"Widths").ok()).and_then(|o| o.as_array().ok())
@@ -97,9 +97,8 @@ impl Font {
             .filter(|&w| w > 0.0)
             .unwrap_or(UNLISTED_WIDTH);
         Font {
-            encoding: Some(simple_encoding(document, font)),
+            decoded: decode_all(to_unicode.as_ref(), Some(&simple_encoding(document, font))),
             two_byte: false,
-            to_unicode,
             legacy,
             widths,
             default_width,
@@ -131,19 +130,39 @@ impl Font {
         if let Some(legacy) = self.legacy {
             return GlyphText::Legacy(char::from(code as u8), legacy);
         }
-        let mapped = self.to_unicode.as_ref().and_then(|m| m.get(code));
-        if let Some(text) = mapped.filter(|t| usable(t)) {
-            return GlyphText::Text(text);
-        }
-        match self
-            .encoding
-            .as_ref()
-            .and_then(|e| e[(code & 0xFF) as usize])
-        {
-            Some(c) => GlyphText::Text(c.to_string()),
-            None => GlyphText::Unknown,
+        self.decoded
+            .get(&code)
+            .cloned()
+            .unwrap_or(GlyphText::Unknown)
+    }
+}
+
+/// What each code shows: the ToUnicode map's text when it is usable, else (simple fonts) the
+/// encoding's character.
+fn decode_all(
+    to_unicode: Option<&ToUnicode>,
+    encoding: Option<&[Option<char>; 256]>,
+) -> HashMap<u32, GlyphText> {
+    let mut decoded = HashMap::default();
+    if let Some(encoding) = encoding {
+        for (code, c) in encoding.iter().enumerate() {
+            if let Some(c) = c {
+                decoded.insert(code as u32, GlyphText::Char(*c));
+            }
         }
     }
+    for (code, text) in to_unicode.into_iter().flat_map(ToUnicode::entries) {
+        if !usable(&text) || (encoding.is_some() && code > 0xFF) {
+            continue;
+        }
+        let mut chars = text.chars();
+        let glyph = match (chars.next(), chars.next()) {
+            (Some(c), None) => GlyphText::Char(c),
+            _ => GlyphText::Text(text),
+        };
+        decoded.insert(code, glyph);
+    }
+    decoded
 }
 
 /// Text that is neither empty, nor the replacement character, nor control characters: some
@@ -191,7 +210,7 @@ fn cid_widths(document: &Document, cid_font: &Dictionary) -> (HashMap<u32, f64>,
     /// A bound on ranges so a hostile `/W` cannot allocate without end.
     const MAX_ENTRIES: usize = 65_536;
     let default = cid_font.get(b"DW").ok().and_then(number).unwrap_or(1000.0);
-    let mut widths = HashMap::new();
+    let mut widths = HashMap::default();
     let Some(list) = resolve(document, cid_font.get(b"W").ok()).and_then(|o| o.as_array().ok())
     else {
         return (widths, default);
@@ -216,7 +235,7 @@ fn cid_widths(document: &Document, cid_font: &Dictionary) -> (HashMap<u32, f64>,
             i += 2;
         } else if let (Some(last), Some(w)) = (
             number(items[i + 1]),
-            items.get(i + 2).and_then(|o| number(o)),
+            items.get(i + 2).copied().and_then(number),
         ) {
             for code in first..=(last as u32).min(first + MAX_ENTRIES as u32) {
                 widths.insert(code, w);

@@ -8,7 +8,7 @@
 //! Text set sideways (a landscape table on a portrait page) is laid out in its own turned frame;
 //! the direction with the most glyphs is read first.
 
-use std::collections::HashMap;
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 use super::content::{Direction, Glyph};
 use super::fonts::GlyphText;
@@ -52,7 +52,7 @@ struct PlacedWord {
 /// The page's lines in reading order.
 pub fn lines(glyphs: &[Glyph]) -> Vec<Line> {
     let glyphs = without_overstrikes(glyphs);
-    let mut by_direction: HashMap<Direction, Vec<PlacedWord>> = HashMap::new();
+    let mut by_direction: HashMap<Direction, Vec<PlacedWord>> = HashMap::default();
     for word in words(&glyphs) {
         by_direction.entry(word.direction).or_default().push(word);
     }
@@ -83,7 +83,7 @@ fn same_line(a: f64, size_a: f64, b: f64, size_b: f64) -> bool {
 
 /// The glyphs without the copies that overstrike an earlier one.
 fn without_overstrikes(glyphs: &[Glyph]) -> Vec<&Glyph> {
-    let mut seen: HashMap<(&GlyphText, i64, i64), Vec<usize>> = HashMap::new();
+    let mut seen: HashMap<(&GlyphText, i64, i64), Vec<usize>> = HashMap::default();
     let mut kept: Vec<&Glyph> = Vec::with_capacity(glyphs.len());
     for glyph in glyphs {
         let cell = OVERSTRIKE * glyph.size.max(1.0);
@@ -117,8 +117,11 @@ fn words(glyphs: &[&Glyph]) -> Vec<PlacedWord> {
     let mut words: Vec<PlacedWord> = Vec::new();
     let mut current: Vec<&Glyph> = Vec::new();
     for &glyph in glyphs {
-        let is_space = matches!(&glyph.text, GlyphText::Text(t) if t.chars().all(char::is_whitespace))
-            || matches!(glyph.text, GlyphText::Legacy(' ', _));
+        let is_space = match &glyph.text {
+            GlyphText::Char(c) | GlyphText::Legacy(c, _) => c.is_whitespace(),
+            GlyphText::Text(t) => t.chars().all(char::is_whitespace),
+            GlyphText::Unknown => false,
+        };
         let continues = current.last().is_some_and(|last| {
             let size = last.size.max(glyph.size).max(f64::EPSILON);
             let gap = glyph.x0 - last.x1;
@@ -149,8 +152,8 @@ fn placed_word(glyphs: &[&Glyph]) -> Option<PlacedWord> {
     for glyph in glyphs {
         match &glyph.text {
             GlyphText::Legacy(byte, encoding) => {
-                if legacy_encoding.is_some_and(|e| e != *encoding) {
-                    text.push_str(&legacy::to_unicode(&legacy_run, legacy_encoding.unwrap()).text);
+                if let Some(previous) = legacy_encoding.filter(|e| e != encoding) {
+                    text.push_str(&legacy::to_unicode(&legacy_run, previous).text);
                     legacy_run.clear();
                 }
                 legacy_encoding = Some(*encoding);
@@ -162,6 +165,7 @@ fn placed_word(glyphs: &[&Glyph]) -> Option<PlacedWord> {
                     legacy_run.clear();
                 }
                 match other {
+                    GlyphText::Char(c) => text.push(*c),
                     GlyphText::Text(t) => text.push_str(t),
                     _ => text.push(char::REPLACEMENT_CHARACTER),
                 }

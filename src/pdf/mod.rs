@@ -169,7 +169,7 @@ fn text_layer(
 ) -> std::result::Result<Page, String> {
     let frame = content::PageFrame::of(document, id);
     let glyphs = content::page_glyphs(document, id, frame, fonts)?;
-    let shown = glyphs.glyphs.len();
+    let shown = glyphs.glyphs.len() + glyphs.without_font;
     if shown == 0 {
         return Err(NO_TEXT.to_owned());
     }
