@@ -208,16 +208,17 @@ pub fn parse(
                 continue;
             }
             if meta.number.is_none() {
-                let below = lines[at + 1..header_end]
+                // The continuation of a wrapped number is on one of the next two lines.
+                let below: Vec<&str> = lines[at + 1..header_end]
                     .iter()
-                    .find(|l| !l.clean.is_empty())
-                    .and_then(|l| header::cells(l).into_iter().next());
+                    .filter(|l| !l.clean.is_empty())
+                    .take(2)
+                    .filter_map(|l| header::cells(l).into_iter().next().map(|c| c.clean))
+                    .collect();
                 // A cell is a slice of its line's text: its byte offset there is their distance.
                 let in_line = cell.clean.as_ptr() as usize - line.clean.as_ptr() as usize;
                 let rest_of_line = &line.clean[in_line..];
-                if let Some(found) =
-                    header::number_in(rest_of_line, below.as_ref().map(|c| c.clean))
-                {
+                if let Some(found) = header::number_in(rest_of_line, &below) {
                     skip_to = cell.clean_start + found.surface_len;
                     let number = number_meta(
                         found,
@@ -370,7 +371,7 @@ fn consolidation_block<'d>(
             return None;
         }
         header::cells(line).into_iter().find_map(|cell| {
-            header::number_in(cell.clean, None)
+            header::number_in(cell.clean, &[])
                 .filter(header::is_consolidation_number)
                 .map(|found| (at, cell, found))
         })

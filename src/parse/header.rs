@@ -166,10 +166,11 @@ pub(super) struct FoundNumber {
     pub surface_len: usize,
 }
 
-/// The number at the start of `cell`, with `next` the cell under it (for a number wrapped after
-/// a hyphen). A blank number's gap may be as wide as a column gap, so `cell` may run on to the
-/// end of its line.
-pub(super) fn number_in(cell: &str, next: Option<&str>) -> Option<FoundNumber> {
+/// The number at the start of `cell`, with `below` the first cells of the lines under it, nearest
+/// first (for a number wrapped after a hyphen: a PDF text layer reads a two-column header row by
+/// row, so the other column's `Hà Nội, ngày ...` may stand between the two halves). A blank
+/// number's gap may be as wide as a column gap, so `cell` may run on to the end of its line.
+pub(super) fn number_in(cell: &str, below: &[&str]) -> Option<FoundNumber> {
     let m = NUMBER_LINE.captures(cell)?;
     let whole_cell = m.get(0).is_some_and(|all| all.end() == cell.len());
     if m.name("bare").is_some() && !whole_cell {
@@ -189,7 +190,7 @@ pub(super) fn number_in(cell: &str, next: Option<&str>) -> Option<FoundNumber> {
         .trim_end_matches([',', '.', ';'])
         .to_owned();
     if value.ends_with('-') {
-        if let Some(rest) = next.filter(|n| CODE_CONTINUATION.is_match(n)) {
+        if let Some(rest) = below.iter().find(|n| CODE_CONTINUATION.is_match(n)) {
             value.push_str(rest);
         }
     }
@@ -221,7 +222,7 @@ mod tests {
     use super::*;
 
     fn value(cell: &str) -> Option<(String, bool)> {
-        number_in(cell, None).map(|n| (n.value, n.partial))
+        number_in(cell, &[]).map(|n| (n.value, n.partial))
     }
 
     #[test]
@@ -273,7 +274,22 @@ mod tests {
 
     #[test]
     fn number_wrapped_after_a_hyphen_is_joined() {
-        let found = number_in("Số: 01/2022/TTLT-VKSNDTC-", Some("TANDTC-BCA-BQP-BLĐTBXH"));
+        let found = number_in("Số: 01/2022/TTLT-VKSNDTC-", &["TANDTC-BCA-BQP-BLĐTBXH"]);
+        assert_eq!(
+            found.map(|n| n.value),
+            Some("01/2022/TTLT-VKSNDTC-TANDTC-BCA-BQP-BLĐTBXH".to_owned())
+        );
+    }
+
+    #[test]
+    fn number_wrapped_past_the_other_columns_line_is_joined() {
+        let found = number_in(
+            "Số: 01/2022/TTLT-VKSNDTC-",
+            &[
+                "Hà Nội, ngày 18 tháng 02 năm 2022",
+                "TANDTC-BCA-BQP-BLĐTBXH",
+            ],
+        );
         assert_eq!(
             found.map(|n| n.value),
             Some("01/2022/TTLT-VKSNDTC-TANDTC-BCA-BQP-BLĐTBXH".to_owned())

@@ -18,7 +18,7 @@ const WRAPPED_SHARE: f64 = 0.6;
 
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:[-+•*–—]\s|\d+(?:\.\d+)*[.)]\s|[IVXLC]+[.\-)]\s|[a-zđ][).]\s|\(\d+\)|\*\*|Nơi nhận|Kính gửi|Căn cứ)",
+        r"^(?:[-+•*–—]\s|\d+(?:\.\d+)*[.)]\s|[IVXLC]+[.\-)]\s|[a-zđ][).]\s|\(\d+\)|\*\*|Nơi nhận|Kính gửi|Căn cứ|Số\s*:?\s*[\d./…_])",
     )
     .expect("list-item pattern compiles")
 });
@@ -142,7 +142,7 @@ fn break_kind(chars: &[char], line: Line, next: Line, width: usize) -> Break {
     let last = this[this.len() - 1];
     let before_last = this.len().checked_sub(2).map(|i| this[i]);
     if last == '-' && before_last.is_some_and(|c| c.is_ascii_digit() || c.is_uppercase()) {
-        let starts_code = following[0].is_uppercase();
+        let starts_code = starts_with_code(following);
         return if starts_code {
             Break::Glue
         } else {
@@ -160,6 +160,21 @@ fn break_kind(chars: &[char], line: Line, next: Line, width: usize) -> Break {
     } else {
         Break::Keep
     }
+}
+
+/// The line opens with the rest of a code broken after its hyphen (`QĐ/TW`, `TTg`,
+/// `TANDTC-BCA`): letters, digits, `/` and `-`, two capitals at least. A two-column header read
+/// row by row puts `Hà Nội, ngày ...` there instead, which must not be glued on.
+fn starts_with_code(line: &[char]) -> bool {
+    let word = line.iter().take_while(|c| !c.is_whitespace());
+    let mut capitals = 0;
+    for &c in word {
+        if !(c.is_alphanumeric() || c == '/' || c == '-') {
+            return false;
+        }
+        capitals += usize::from(c.is_uppercase());
+    }
+    capitals >= 2
 }
 
 fn ends_sentence(line: &[char]) -> bool {
@@ -208,6 +223,20 @@ mod tests {
         let text = "ĐẢNG BỘ TỈNH LAI CHÂU\nHUYỆN ỦY PHONG THỔ\nSố 302-KH/HU\n\
                     Phong Thổ, ngày 19 tháng 5 năm 2023\nKẾ HOẠCH\n\
                     1. Mục đích\nQuán triệt nội dung\n- Như trên;\n- Lưu VP.\n";
+        assert_eq!(joined(text), text);
+    }
+
+    #[test]
+    fn number_line_under_the_motto_keeps_its_own_line() {
+        // A PDF text layer reads the two header columns row by row.
+        let text = "BỘ KẾ HOẠCH VÀ ĐẦU TƯ\nĐộc lập - Tự do - Hạnh phúc\nSố: 1205/QĐ-BKHĐT\n";
+        assert_eq!(joined(text), text);
+    }
+
+    #[test]
+    fn wrapped_number_is_not_glued_to_the_place_and_date_beside_it() {
+        let text = "Số: 01/2022/TTLT-VKSNDTC-\nHà Nội, ngày 18 tháng 02 năm 2022\n\
+                    TANDTC-BCA-BQP-BLĐTBXH\n";
         assert_eq!(joined(text), text);
     }
 
