@@ -58,7 +58,7 @@ fn pipeline_vs_bare_tesseract(c: &mut Criterion) {
     let inputs = scans();
     let pages: Vec<image::GrayImage> = inputs
         .iter()
-        .flat_map(|(_, bytes)| vanban::ocr::decode_pages(bytes, true).expect("fixture decodes"))
+        .flat_map(|(_, bytes)| vanban::ocr::decode_pages(bytes).expect("fixture decodes"))
         .collect();
     let api = TesseractAPI::new();
     let tessdata = vanban::ocr::tessdata_dir("vie").expect("the vie model is installed");
@@ -112,7 +112,7 @@ fn batch_jobs(c: &mut Criterion) {
     let page_count = inputs
         .iter()
         .map(|(_, bytes)| {
-            vanban::ocr::decode_pages(bytes, true)
+            vanban::ocr::decode_pages(bytes)
                 .expect("fixture decodes")
                 .len()
         })

@@ -362,7 +362,7 @@ fn searchable_pdf_keeps_each_image_in_its_encoding() {
 
 /// Decodes a PNG rendering, or every page of the fixture, to gray pixels.
 fn gray_pages(path: &Path) -> Vec<image::GrayImage> {
-    vanban::ocr::decode_pages(&std::fs::read(path).unwrap(), false).unwrap()
+    vanban::ocr::decode_pages(&std::fs::read(path).unwrap()).unwrap()
 }
 
 #[test]

@@ -70,9 +70,6 @@ struct OcrEvalArgs {
     /// Keep specks and unsure stray punctuation.
     #[arg(long)]
     no_junk: bool,
-    /// Prepare page images (red-ink dropout, light flattening) before Tesseract.
-    #[arg(long)]
-    prepare: bool,
     /// Leave each OCR'd line's words out of the JSON (for `json bytes`).
     #[arg(long)]
     no_words: bool,
@@ -662,7 +659,6 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
     options.ingest.ocr.language = args.lang.clone();
     options.ingest.ocr.layout = !args.no_layout;
     options.ingest.ocr.remove_junk = !args.no_junk;
-    options.ingest.ocr.prepare = args.prepare;
     options.omit_words = args.no_words;
     let pipeline = Pipeline::new(options);
     let pool = rayon::ThreadPoolBuilder::new()

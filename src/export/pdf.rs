@@ -597,8 +597,7 @@ fn decoded(source: &[u8]) -> Result<Vec<PageImage>, String> {
     let is_tiff = source.starts_with(b"II*\x00") || source.starts_with(b"MM\x00*");
     let images: Vec<image::DynamicImage> = if is_tiff {
         // Multi-page TIFFs are read page by page by the OCR decoder (as gray).
-        // The page as scanned: red stamps stay as they are.
-        crate::ocr::decode_pages(source, false)?
+        crate::ocr::decode_pages(source)?
             .into_iter()
             .map(image::DynamicImage::ImageLuma8)
             .collect()

@@ -223,7 +223,7 @@ fn ingest_image(
     on_page: &(dyn Fn(PageEvent) + Sync),
 ) -> Result<Vec<Page>> {
     // Decoders for untrusted files may panic on inputs their authors did not foresee.
-    let decoded = std::panic::catch_unwind(|| crate::ocr::decode_pages(bytes, ocr.prepare))
+    let decoded = std::panic::catch_unwind(|| crate::ocr::decode_pages(bytes))
         .unwrap_or_else(|_| Err("the image decoder gave up on this file".to_owned()));
     let images = decoded.map_err(|reason| Error::Image {
         path: path.to_owned(),

@@ -10,9 +10,8 @@ use image::{GrayImage, ImageReader};
 use tiff::decoder::{Decoder, DecodingResult, Limits};
 use tiff::ColorType;
 
-/// Every page of an image file, in order; with `drop_red`, red ink (stamps) on colour pages
-/// turns as light as the paper. Errors are plain reasons; the caller names the file.
-pub fn decode_pages(bytes: &[u8], drop_red: bool) -> Result<Vec<GrayImage>, String> {
+/// Every page of an image file, in order. Errors are plain reasons; the caller names the file.
+pub fn decode_pages(bytes: &[u8]) -> Result<Vec<GrayImage>, String> {
     let is_tiff = bytes.starts_with(b"II*\x00") || bytes.starts_with(b"MM\x00*");
     if is_tiff {
         return tiff_pages(bytes);
@@ -21,11 +20,7 @@ pub fn decode_pages(bytes: &[u8], drop_red: bool) -> Result<Vec<GrayImage>, Stri
         .with_guessed_format()
         .map_err(|e| e.to_string())?;
     let image = reader.decode().map_err(|e| e.to_string())?;
-    Ok(vec![if drop_red {
-        super::prepare::gray_without_red(&image)
-    } else {
-        image.to_luma8()
-    }])
+    Ok(vec![image.to_luma8()])
 }
 
 fn tiff_pages(bytes: &[u8]) -> Result<Vec<GrayImage>, String> {
@@ -121,7 +116,7 @@ mod tests {
     fn every_tiff_page_is_decoded_in_order() {
         let first = GrayImage::from_pixel(3, 2, image::Luma([10]));
         let second = GrayImage::from_pixel(4, 5, image::Luma([200]));
-        let pages = decode_pages(&tiff_of(&[first.clone(), second.clone()]), true).unwrap();
+        let pages = decode_pages(&tiff_of(&[first.clone(), second.clone()])).unwrap();
         assert_eq!(pages, [first, second]);
     }
 
@@ -129,7 +124,7 @@ mod tests {
     fn truncated_tiff_names_the_problem() {
         let page = GrayImage::from_pixel(64, 64, image::Luma([0]));
         let bytes = tiff_of(&[page]);
-        let error = decode_pages(&bytes[..bytes.len() / 2], true).unwrap_err();
+        let error = decode_pages(&bytes[..bytes.len() / 2]).unwrap_err();
         assert!(error.starts_with("TIFF"), "{error}");
     }
 }

@@ -1,8 +1,6 @@
 //! OCR of page images with Tesseract (the system library, through tesseract-rs), by pass:
 //!
 //! * [`decode`]: every page of an image file to 8-bit grayscale;
-//! * [`prepare`] (off by default): red stamps dropped from colour pages, uneven light
-//!   flattened;
 //! * [`engine`]: Tesseract, one engine per worker thread and language, read through its result
 //!   iterator (words with boxes, confidences, baselines, point sizes, symbol alternatives);
 //! * [`junk`]: specks and unsure stray punctuation dropped, each removal recorded;
@@ -13,13 +11,15 @@
 //! rate on degraded pages. Pages go to Tesseract as 8-bit grayscale, without binarization of our
 //! own: Tesseract binarizes (Otsu) internally, and pre-binarizing measured no better on the
 //! fixtures (`vanban eval ocr`: CER 0.00 % → 0.10 % on the clean page, 1.72 % → 1.58 % on the
-//! scanned PDF, the rest unchanged).
+//! scanned PDF, the rest unchanged). Dropping red ink (stamps) and flattening uneven light
+//! before Tesseract measured worse on the varied dev pages of `scripts/gen-ocr-pairs varied`
+//! (WER after vanban, clean 0.80 % → 1.20 %, photos 0.97 % → 1.14 %, the rest unchanged: a
+//! signature freed of its stamp is read as letters), so pages go as they are.
 
 mod decode;
 pub mod engine;
 pub mod junk;
 pub mod layout;
-pub mod prepare;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -44,10 +44,6 @@ pub struct OcrOptions {
     pub remove_junk: bool,
     /// Cut glued words and lines at column gaps, and read two-column regions block by block.
     pub layout: bool,
-    /// Prepare images: drop red ink, flatten uneven light. Off: it measured worse on the varied
-    /// dev pages (WER after vanban, clean 0.80 % → 1.20 %, photos 0.97 % → 1.14 %, the rest
-    /// unchanged).
-    pub prepare: bool,
 }
 
 impl Default for OcrOptions {
@@ -57,7 +53,6 @@ impl Default for OcrOptions {
             alternatives: false,
             remove_junk: true,
             layout: true,
-            prepare: false,
         }
     }
 }
@@ -66,15 +61,6 @@ impl Default for OcrOptions {
 pub fn recognize(image: &GrayImage, options: &OcrOptions, number: u32) -> Result<Page, String> {
     check_language(&options.language)?;
     // A panic inside the binding must cost this page, not the batch.
-    let prepared;
-    let image = if options.prepare {
-        let mut flattened = image.clone();
-        prepare::flatten_light(&mut flattened);
-        prepared = flattened;
-        &prepared
-    } else {
-        image
-    };
     let words = catch_unwind(AssertUnwindSafe(|| {
         engine::run(image, &options.language, options.alternatives)
     }))
