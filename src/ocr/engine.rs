@@ -22,6 +22,53 @@ pub struct OcrWord {
     pub symbols: Vec<OcrSymbol>,
 }
 
+#[cfg(test)]
+impl OcrWord {
+    /// A word for the passes' tests: one symbol per character, 10 px apart from `x`, each `height`
+    /// px tall at `y` with its confidence from `confidences`; the word is as sure as its least
+    /// sure symbol.
+    pub(crate) fn spaced(
+        text: &str,
+        line: u32,
+        (x, y): (u32, u32),
+        height: u32,
+        confidences: &[f32],
+    ) -> Self {
+        let symbols: Vec<OcrSymbol> = text
+            .chars()
+            .zip(confidences)
+            .enumerate()
+            .map(|(i, (c, &confidence))| OcrSymbol {
+                text: c.to_string(),
+                bbox: BBox {
+                    x: x + 10 * i as u32,
+                    y,
+                    width: 9,
+                    height,
+                },
+                confidence,
+                choices: Vec::new(),
+            })
+            .collect();
+        OcrWord {
+            block: 1,
+            paragraph: 1,
+            line,
+            text: text.to_owned(),
+            bbox: BBox {
+                x,
+                y,
+                width: 10 * symbols.len() as u32 - 1,
+                height,
+            },
+            confidence: confidences.iter().copied().fold(1.0, f32::min),
+            baseline: None,
+            font_size: None,
+            symbols,
+        }
+    }
+}
+
 /// One symbol (a letter with its marks, a digit, a punctuation mark) of a word.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OcrSymbol {

@@ -150,43 +150,11 @@ fn strip_unsure_punctuation(word: &mut OcrWord, next_starts_lowercase: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::engine::OcrSymbol;
 
     /// A word on line `line` whose symbols are its characters, each with the confidence given
-    /// by `confidences` (one per character) and 20 px tall unless `height` says otherwise.
+    /// by `confidences` (one per character) and `height` px tall.
     fn word(text: &str, line: u32, confidences: &[f32], height: u32) -> OcrWord {
-        let symbols: Vec<OcrSymbol> = text
-            .chars()
-            .zip(confidences)
-            .enumerate()
-            .map(|(i, (c, &confidence))| OcrSymbol {
-                text: c.to_string(),
-                bbox: BBox {
-                    x: 10 * i as u32,
-                    y: 0,
-                    width: 9,
-                    height,
-                },
-                confidence,
-                choices: Vec::new(),
-            })
-            .collect();
-        OcrWord {
-            block: 1,
-            paragraph: 1,
-            line,
-            text: text.to_owned(),
-            bbox: BBox {
-                x: 0,
-                y: 0,
-                width: 10 * symbols.len() as u32,
-                height,
-            },
-            confidence: confidences.iter().copied().fold(1.0, f32::min),
-            baseline: None,
-            font_size: None,
-            symbols,
-        }
+        OcrWord::spaced(text, line, (0, 0), height, confidences)
     }
 
     fn sure(text: &str) -> OcrWord {

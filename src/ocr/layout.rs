@@ -390,37 +390,7 @@ mod tests {
 
     /// A word of `text` at `x`, on Tesseract line `line` at height `y`, 10 px per character.
     fn word(text: &str, x: u32, y: u32, line: u32) -> OcrWord {
-        let symbols = text
-            .chars()
-            .enumerate()
-            .map(|(i, c)| OcrSymbol {
-                text: c.to_string(),
-                bbox: BBox {
-                    x: x + 10 * i as u32,
-                    y,
-                    width: 9,
-                    height: 20,
-                },
-                confidence: 0.9,
-                choices: Vec::new(),
-            })
-            .collect();
-        OcrWord {
-            block: 1,
-            paragraph: 1,
-            line,
-            text: text.to_owned(),
-            bbox: BBox {
-                x,
-                y,
-                width: 10 * text.chars().count() as u32 - 1,
-                height: 20,
-            },
-            confidence: 0.9,
-            baseline: None,
-            font_size: None,
-            symbols,
-        }
+        OcrWord::spaced(text, line, (x, y), 20, &vec![0.9; text.chars().count()])
     }
 
     /// Words laid out left to right from `x` with a 12 px space, on one line.
