@@ -75,6 +75,23 @@ fn is_document_header(line: &str) -> bool {
     line.starts_with("# doc = ")
 }
 
+/// The documents of `text`, cut at its `# doc = …` lines (left out), each its lines joined.
+fn documents(text: &str) -> Vec<String> {
+    let mut documents: Vec<Vec<&str>> = vec![Vec::new()];
+    for line in text.lines() {
+        if is_document_header(line) {
+            documents.push(Vec::new());
+        } else if let Some(document) = documents.last_mut() {
+            document.push(line);
+        }
+    }
+    documents
+        .into_iter()
+        .filter(|lines| !lines.is_empty())
+        .map(|lines| lines.join("\n"))
+        .collect()
+}
+
 /// The comparison form of a word: NFC, lowercase, tone marks in the new placement.
 pub fn fold(word: &str) -> String {
     let lower: String = word.nfc().flat_map(char::to_lowercase).collect();
@@ -123,17 +140,24 @@ pub fn evaluate(
     options: &RestoreOptions,
 ) -> RestoreScore {
     let gold_lines: Vec<&str> = gold.lines().filter(|l| !is_document_header(l)).collect();
-    let input_text = match input {
-        Some(text) => text
-            .lines()
-            .filter(|l| !is_document_header(l))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        None => strip_diacritics(&gold_lines.join("\n")),
+    let stripped;
+    let documents = match input {
+        Some(text) => documents(text),
+        None => {
+            stripped = strip_diacritics(gold);
+            documents(&stripped)
+        }
     };
+    let input_text = documents.join("\n");
     let words = input_text.split_whitespace().count();
     let started = Instant::now();
-    let output = restorer.restore_text(&input_text, options);
+    // Each document on its own, as `vanban restore` sees one file: the document's own usage and
+    // phrases adapt its restoration, not its neighbours'.
+    let output = documents
+        .iter()
+        .map(|document| restorer.restore_text(document, options))
+        .collect::<Vec<_>>()
+        .join("\n");
     let seconds = started.elapsed().as_secs_f64();
 
     let mut score = RestoreScore {

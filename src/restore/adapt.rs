@@ -1,8 +1,11 @@
 //! Document adaptation, the second pass: the words the first pass chose, counted over a
 //! window of nearby text, become a unigram cache ([`TopicBias`]) that the segments where it could
-//! change a choice are decoded again with.
+//! change a choice are decoded again with; and the document's own phrases spell the acronyms
+//! the code table does not know ([`DocumentAcronyms`]).
 
+use super::acronyms::DocumentAcronyms;
 use super::decode::local_cost;
+use super::passes::FirstPass;
 use super::tokenize::Case;
 use super::{RestoreWorker, Restorer};
 
@@ -35,9 +38,27 @@ pub(super) fn windows<'b, 't>(blocks: &'b [&'t str]) -> impl Iterator<Item = &'b
     })
 }
 
+/// What the second pass learns from the first passes over a window of the document.
+#[derive(Debug)]
+pub(super) struct DocumentContext {
+    pub(super) bias: TopicBias,
+    pub(super) acronyms: DocumentAcronyms,
+}
+
 impl Restorer {
+    /// The document's context from the first passes over its blocks (or a window of them).
+    pub(super) fn document_context<'f>(
+        &self,
+        first: impl Iterator<Item = &'f FirstPass> + Clone,
+    ) -> DocumentContext {
+        DocumentContext {
+            bias: self.topic_bias(first.clone().map(|pass| &pass.counts)),
+            acronyms: DocumentAcronyms::infer(first.map(|pass| &pass.acronyms)),
+        }
+    }
+
     /// The document-level bias from the first pass's choice counts (see [`TopicBias`]).
-    pub(super) fn topic_bias<'c>(&self, counts: impl Iterator<Item = &'c Vec<u32>>) -> TopicBias {
+    fn topic_bias<'c>(&self, counts: impl Iterator<Item = &'c Vec<u32>>) -> TopicBias {
         let mut total = vec![0u32; self.model.vocab_len()];
         for block in counts {
             for (sum, &count) in total.iter_mut().zip(block) {

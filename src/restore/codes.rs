@@ -1,15 +1,17 @@
 //! Codes in stripped and OCR text: the `Đ` that stripping took out of a code's symbols
 //! (`254/2025/ND-CP` → `NĐ-CP`, `HDND` → `HĐND`), put back where the corpora write the symbol
 //! with it. The table, `dictionaries/code-eth.tsv`, is counted from the training corpora by
-//! `scripts/gen-code-eth`: each stripped symbol with the spelling the corpora use most and how
-//! often, whose share is the rewrite's confidence.
+//! `scripts/gen-code-eth`: each stripped symbol the corpora use often enough, with the spelling
+//! they use most (with `Đ` or not) and how often, whose share is the rewrite's confidence.
+//! Symbols it does not list are left to the document's own phrases ([`super::acronyms`]).
 
 use std::sync::OnceLock;
 
+use super::acronyms::{is_symbol, letter_runs};
 use crate::model::FxHashMap;
 
 /// First line of the table file.
-const MAGIC_LINE: &str = "# vanban code-eth table, format 1";
+const MAGIC_LINE: &str = "# vanban code-eth table, format 2";
 const END_PREFIX: &str = "# end: ";
 static EMBEDDED: &str = include_str!("../../dictionaries/code-eth.tsv");
 
@@ -79,37 +81,52 @@ impl EthTable {
         }
     }
 
-    /// `code` with every symbol the table lists spelled with its `Đ`, and the confidence (the
-    /// least share among the symbols rewritten); `None` when no symbol changes. A symbol is a
-    /// whole run of ASCII letters with at least two capitals (`ND` in `78/2025/ND-CP`, `HDND`),
-    /// never part of a word (`Dieu`).
-    pub fn restore(&self, code: &str) -> Option<(String, f32)> {
-        let mut out = String::new();
-        let mut confidence = 1.0f32;
-        let mut copied = 0;
-        let mut rest = code;
-        while let Some(start) = rest.find(|c: char| c.is_alphabetic()) {
-            let offset = code.len() - rest.len();
-            let run_len = rest[start..]
-                .find(|c: char| !c.is_alphabetic())
-                .unwrap_or(rest.len() - start);
-            let run = &rest[start..start + run_len];
-            let symbol = run.is_ascii()
-                && run.contains('D')
-                && run.bytes().filter(u8::is_ascii_uppercase).count() >= 2;
-            if let Some((spelling, share)) = symbol.then(|| self.symbols.get(run)).flatten() {
-                out.push_str(&code[copied..offset + start]);
-                out.push_str(spelling);
-                copied = offset + start + run_len;
-                confidence = confidence.min(*share);
-            }
-            rest = &rest[start + run_len..];
-        }
-        (copied > 0).then(|| {
-            out.push_str(&code[copied..]);
-            (out, confidence)
-        })
+    /// Whether the corpora use the stripped symbol `run` often enough for the table to decide it,
+    /// with `Đ` or without.
+    pub fn knows(&self, run: &str) -> bool {
+        self.symbols.contains_key(run)
     }
+
+    /// The spelling with `Đ` of the stripped symbol `run` and its share of the symbol's uses;
+    /// `None` when the table does not list it or the corpora write it with `D`.
+    pub fn spelling(&self, run: &str) -> Option<(&str, f32)> {
+        self.symbols
+            .get(run)
+            .filter(|(symbol, _)| **symbol != *run)
+            .map(|(symbol, share)| (&**symbol, *share))
+    }
+
+    /// `code` with every symbol the table lists spelled with its `Đ`, and the confidence (the
+    /// least share among the symbols rewritten); `None` when no symbol changes.
+    pub fn restore(&self, code: &str) -> Option<(String, f32)> {
+        respell_symbols(code, |run| self.spelling(run))
+    }
+}
+
+/// `code` with each symbol that `spelling` gives a spelling spelled so, and the least confidence
+/// among them; `None` when no symbol changes. A symbol is a whole run of ASCII letters with at
+/// least two capitals and a `D` (`ND` in `78/2025/ND-CP`, `HDND`), never part of a word
+/// (`Dieu`).
+pub(super) fn respell_symbols<'s>(
+    code: &str,
+    spelling: impl Fn(&str) -> Option<(&'s str, f32)>,
+) -> Option<(String, f32)> {
+    let mut out = String::new();
+    let mut confidence = 1.0f32;
+    let mut copied = 0;
+    for (start, run) in letter_runs(code) {
+        let Some((respelled, share)) = is_symbol(run).then(|| spelling(run)).flatten() else {
+            continue;
+        };
+        out.push_str(&code[copied..start]);
+        out.push_str(respelled);
+        copied = start + run.len();
+        confidence = confidence.min(share);
+    }
+    (copied > 0).then(|| {
+        out.push_str(&code[copied..]);
+        (out, confidence)
+    })
 }
 
 #[cfg(test)]

@@ -9,9 +9,11 @@
 //! syllables (OCR input: [`ocr_candidates`] under the [`confusion`] channel, with [`resegment`]
 //! for words OCR ran together or split), [`decode`] picks a path through the lattice,
 //! [`passes`] runs the first pass and the second, which adapts to the document ([`adapt`]), and
-//! [`write`] writes the result, with the `Đ` of stripped codes put back ([`codes`]). [`kind`]
+//! [`write`] writes the result, with the `Đ` of stripped codes put back ([`codes`], and
+//! [`acronyms`] for those the document spells out). [`kind`]
 //! tells what kind of text came in.
 
+mod acronyms;
 mod adapt;
 mod candidates;
 mod codes;
@@ -327,11 +329,11 @@ impl Restorer {
                     |worker, block| worker.first_pass(block, &options),
                 )
                 .collect();
-            let bias = self.topic_bias(first.iter().map(|pass| &pass.counts));
+            let context = self.document_context(first.iter());
             parts.par_extend(window.par_iter().zip(&first).map_init(
                 || self.new_worker(),
                 |worker, (block, first)| {
-                    worker.second_pass(block, &options, first, &bias, detailed)
+                    worker.second_pass(block, &options, first, &context, detailed)
                 },
             ));
         }
@@ -467,8 +469,12 @@ impl RestoreWorker<'_> {
     /// Restores `text` into `out` (appended).
     pub fn restore_into(&mut self, text: &str, options: &RestoreOptions, out: &mut String) {
         let first = self.first_pass(text, options);
-        let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
-        out.push_str(&self.second_pass(text, options, &first, &bias, false).text);
+        let context = self.restorer.document_context(std::iter::once(&first));
+        out.push_str(
+            &self
+                .second_pass(text, options, &first, &context, false)
+                .text,
+        );
     }
 
     /// Restores `text`, reporting tokens that changed or that the decoder was unsure about.
@@ -479,8 +485,8 @@ impl RestoreWorker<'_> {
                 ..*options
             };
             let first = self.first_pass(text, options);
-            let bias = self.restorer.topic_bias(std::iter::once(&first.counts));
-            self.second_pass(text, options, &first, &bias, true)
+            let context = self.restorer.document_context(std::iter::once(&first));
+            self.second_pass(text, options, &first, &context, true)
         })
     }
 }

@@ -2,14 +2,15 @@
 //! decodes it as the model alone sees it and counts the choices; the second adapts to the
 //! document's usage ([`super::adapt`]) and writes the result ([`super::write`]).
 
-use super::adapt::{bias_may_change, TopicBias};
+use super::acronyms::AcronymEvidence;
+use super::adapt::{bias_may_change, DocumentContext};
 use super::confusion::OcrLang;
 use super::ocr_candidates::ocr_lang;
 use super::roles::{self, find_stripped_eth};
 use super::tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
 use super::write::copy_without_dust;
 use super::{InputKind, Restoration, RestoreOptions, RestoreWorker, Slot};
-use crate::model::format::pack_key;
+use crate::model::format::{pack_key, NUM, UNK};
 use crate::orthography as syllable;
 use crate::text::strip::strip_char;
 
@@ -47,6 +48,8 @@ pub(super) struct FirstPass {
     margins: Vec<u16>,
     /// How often each candidate id was chosen where there was a choice.
     pub(super) counts: Vec<u32>,
+    /// The symbols and phrases the document's acronyms are read from.
+    pub(super) acronyms: AcronymEvidence,
 }
 
 impl RestoreWorker<'_> {
@@ -129,6 +132,17 @@ impl RestoreWorker<'_> {
                     first.counts[usize::from(read.unwrap_or(id))] += 1;
                 }
             }
+            first.acronyms.end_phrase();
+            for (token, &id) in segment.iter().zip(&self.ids) {
+                let written = &text[token.start..token.end];
+                if token.kind == TokenKind::Word && id != UNK && id != NUM {
+                    first
+                        .acronyms
+                        .note_word(written, restorer.model.syllable(id));
+                } else {
+                    first.acronyms.note_kept(written);
+                }
+            }
             first.segments.push((segment_start, first.cand_ids.len()));
             first.slots.extend_from_slice(&self.slots);
             first.ranges.extend_from_slice(&self.ranges);
@@ -149,7 +163,7 @@ impl RestoreWorker<'_> {
         text: &str,
         options: &RestoreOptions,
         first: &FirstPass,
-        bias: &TopicBias,
+        context: &DocumentContext,
         detailed: bool,
     ) -> Restoration {
         let mut out = Restoration {
@@ -181,6 +195,7 @@ impl RestoreWorker<'_> {
             let ranges = &first.ranges[first_token..end_token];
             let cand_ids = &first.cand_ids[first_candidate..end_candidate];
             self.affected.clear();
+            let bias = &context.bias;
             if !bias.is_empty() {
                 self.affected.extend((0..slots.len()).filter(|&i| {
                     slots[i].free
@@ -229,6 +244,7 @@ impl RestoreWorker<'_> {
                 tokens,
                 first_token,
                 &first.eth,
+                &context.acronyms,
                 &first.list_letters,
                 &first.dust,
                 cases,

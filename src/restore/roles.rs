@@ -5,14 +5,18 @@ use super::confusion::Channel;
 use super::tokenize::{Token, TokenKind};
 use crate::text::strip::strip_char;
 
-/// Whether `token` opens a line as a list marker (`d)`, `VI.`): followed by `)` or `.`, with
-/// only indentation before it.
+/// Whether `token` opens a line as a list marker (`d)`, `VI.`, `“đ1)` in a quoted amendment):
+/// followed by `)` or `.`, with only indentation or an opening quote before it.
 fn is_list_marker(text: &str, token: &Token) -> bool {
     text[token.end..].starts_with([')', '.'])
         && text[..token.start]
             .rsplit('\n')
             .next()
-            .is_some_and(|indent| indent.trim().is_empty())
+            .is_some_and(|indent| {
+                indent
+                    .trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '"'))
+                    .is_empty()
+            })
 }
 
 /// A Roman numeral numbering a heading (`VI. TỔ CHỨC THỰC HIỆN`), which is no syllable (`VÌ`).
@@ -33,20 +37,40 @@ pub(super) fn is_kept_as_written(text: &str, token: &Token) -> bool {
 
 /// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items
 /// `a) b) c) d) đ)` (the item before at the start of a line) and runs of points such as
-/// `điểm a, b, c, d và đ khoản 2`. Stripping makes both letters `d`; the second is đ.
+/// `điểm a, b, c, d và đ khoản 2`. Stripping makes both letters `d`; the second is đ. The
+/// sub-points of item đ (`đ1)`, `đ.2)`, numbers to the tokenizer) take its letter.
 pub(super) fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
     eth.clear();
     let is_d = |t: &Token| matches!(&text[t.start..t.end], "d" | "D");
     let is_letter =
         |t: &Token| t.kind == TokenKind::Word && text[t.start..t.end].chars().count() == 1;
     let is_item = |t: &Token| is_letter(t) && is_list_marker(text, t);
+    let is_sub_point = |t: &Token| {
+        let mut marker = text[t.start..t.end].chars();
+        t.kind == TokenKind::Number
+            && marker.next().is_some_and(|c| matches!(c, 'd' | 'D'))
+            && marker
+                .as_str()
+                .trim_start_matches('.')
+                .chars()
+                .all(|c| c.is_ascii_digit())
+            && is_list_marker(text, t)
+    };
     let mut previous_item_is_d = false;
+    let mut item_is_eth = false;
     for (i, token) in tokens.iter().enumerate() {
         if is_item(token) {
-            if is_d(token) && previous_item_is_d {
+            item_is_eth = is_d(token) && previous_item_is_d;
+            if item_is_eth {
                 eth.push(i);
             }
             previous_item_is_d = is_d(token);
+            continue;
+        }
+        if is_sub_point(token) {
+            if item_is_eth {
+                eth.push(i);
+            }
             continue;
         }
         if !is_d(token) || !is_letter(token) {

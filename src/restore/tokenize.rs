@@ -63,6 +63,7 @@ pub fn tokenize(text: &str, is_syllable: impl Fn(&str) -> bool, out: &mut Vec<To
     let split = Split {
         slashes: false,
         dots: false,
+        glued: false,
     };
     scan(text, char::is_alphabetic, &is_syllable, split, out);
 }
@@ -87,15 +88,19 @@ pub fn tokenize_with(
     let split = Split {
         slashes: true,
         dots: ocr,
+        glued: !ocr,
     };
     scan(text, is_letter, &is_syllable, split, out);
 }
 
-/// Which characters between lowercase syllables make them separate words (hyphens always do).
+/// Which characters between syllables make them separate words (hyphens always do), and
+/// whether words glued to marks, numbers and codes are taken out of them ([`embedded_tokens`];
+/// not on OCR input, whose digits and marks may be misread letters).
 #[derive(Debug, Clone, Copy)]
 struct Split {
     slashes: bool,
     dots: bool,
+    glued: bool,
 }
 
 fn scan(
@@ -188,6 +193,14 @@ fn chunk(
             push(from, from + part.len(), TokenKind::Word, &mut boundary);
             from += part.len() + separator.len_utf8();
         }
+    } else if let Some(pieces) = split
+        .glued
+        .then(|| embedded_tokens(core, is_syllable))
+        .flatten()
+    {
+        for (range, kind) in pieces {
+            push(range.start, range.end, kind, &mut boundary);
+        }
     } else if core.chars().any(|c| c.is_ascii_digit()) {
         // Codes with digits (`24-CTr/TU`, `14/6/2022`) stand where numbers stand: `số 172-KH/TU`.
         push(0, core.len(), TokenKind::Number, &mut boundary);
@@ -247,22 +260,22 @@ pub fn observed_cases(text: &str, tokens: &[Token], out: &mut Vec<Case>) {
 }
 
 /// The character joining the words of `core`, when it is a run of syllables: a hyphen
-/// (`Rịa-Vũng`, any case) or, as `split` allows, a slash between lowercase ones (`tháng/lần`;
-/// capitals make a code: `KH/TU`), or on OCR input one of [`OCR_SEPARATORS`] between words
-/// ([`ocr_joins`]).
+/// (`Rịa-Vũng`, any case) or, as `split` allows, a slash between lowercase or capitalized ones
+/// (`tháng/lần`, `Ông/bà`; capitals make a code: `KH/TU`), or on OCR input one of
+/// [`OCR_SEPARATORS`] between words ([`ocr_joins`]).
 fn word_separator(
     core: &str,
     is_letter: &impl Fn(char) -> bool,
     is_syllable: &impl Fn(&str) -> bool,
     split: Split,
 ) -> Option<char> {
-    let joins = |separator: char, is_letter: fn(char) -> bool| {
+    let joins = |separator: char, is_written: fn(&str) -> bool| {
         core.split(separator)
-            .all(|p| !p.is_empty() && p.chars().all(is_letter) && is_syllable(p))
+            .all(|p| !p.is_empty() && is_written(p) && is_syllable(p))
     };
-    if joins('-', char::is_alphabetic) {
+    if joins('-', |p| p.chars().all(char::is_alphabetic)) {
         Some('-')
-    } else if split.slashes && joins('/', char::is_lowercase) {
+    } else if split.slashes && joins('/', is_lowercase_or_capitalized) {
         Some('/')
     } else if split.dots {
         OCR_SEPARATORS
@@ -271,6 +284,110 @@ fn word_separator(
     } else {
         None
     }
+}
+
+/// The tokens of a chunk that glues words to marks, numbers or codes, as forms, footnotes and
+/// flattened tables do (`ngày…./…../…….đến`, `kết1.`, `Việt(11)`, `nhân:......(1)`, `án/Dự`,
+/// `Số:.../QĐ-...`, `CHÚ THÍCH:1)`, `độc lập9090Mức`). Its words are its runs of two or more
+/// letters that are syllables, lowercase or capitalized, or in capitals where no run of the
+/// chunk is a code's (`NHÂN(1)`, but not `24-KH/TU`, nor `NO2` whose digits make it a formula). A lowercase run right after a digit is a
+/// unit (`5ha`) and stays. What lies between the words is a code token where it holds letters
+/// and stands apart from them (so the code table still sees `QD-`), and is left out otherwise,
+/// as where it holds only digits and marks (a footnote's number is no word of the sentence). A lowercase run that is no syllable
+/// (`gmail.com`, `chinhphu.vn`, `km/h`) makes the chunk foreign, and it stays whole: `None`, as
+/// when no run is a word.
+fn embedded_tokens(
+    core: &str,
+    is_syllable: &impl Fn(&str) -> bool,
+) -> Option<Vec<(std::ops::Range<usize>, TokenKind)>> {
+    if core.contains('@') || core.contains("://") {
+        return None;
+    }
+    // (range, in capitals) of each run that can be a word.
+    let mut runs = Vec::new();
+    let mut has_code = false;
+    let mut previous: Option<char> = None;
+    let mut chars = core.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphabetic() {
+            previous = Some(c);
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, next)) = chars.peek() {
+            if !next.is_alphabetic() {
+                break;
+            }
+            end = i + next.len_utf8();
+            chars.next();
+        }
+        let run = &core[start..end];
+        let after_digit = previous.is_some_and(|p| p.is_ascii_digit());
+        previous = run.chars().last();
+        let lowercase = run.chars().all(char::is_lowercase);
+        if run.chars().nth(1).is_none() || (lowercase && after_digit) {
+            continue;
+        }
+        if !is_syllable(run) {
+            if lowercase {
+                return None;
+            }
+            has_code = true;
+        } else if is_lowercase_or_capitalized(run) {
+            runs.push((start..end, false));
+        } else if run.chars().all(char::is_uppercase)
+            && !after_digit
+            && !core[end..].starts_with(|c: char| c.is_ascii_digit())
+        {
+            runs.push((start..end, true));
+        } else {
+            has_code = true;
+        }
+    }
+    let words: Vec<_> = runs
+        .into_iter()
+        .filter(|(_, capitals)| !(has_code && *capitals))
+        .map(|(range, _)| range)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut tokens = Vec::new();
+    let mut gap_start = 0;
+    for word in words
+        .into_iter()
+        .chain(std::iter::once(core.len()..core.len()))
+    {
+        let gap = &core[gap_start..word.start];
+        if let (Some(from), Some(to)) = (
+            gap.find(char::is_alphanumeric),
+            gap.rfind(char::is_alphanumeric),
+        ) {
+            let to = to + gap[to..].chars().next().map_or(0, char::len_utf8);
+            let piece = &gap[from..to];
+            // A piece touching a word would read as a word OCR cut in two (`C6H4|NO2`).
+            let touches = (from == 0 && gap_start > 0) || to == gap.len() && !word.is_empty();
+            if piece.contains(char::is_alphabetic) && !touches {
+                let kind = if piece.contains(|c: char| c.is_ascii_digit()) {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Other
+                };
+                tokens.push((gap_start + from..gap_start + to, kind));
+            }
+        }
+        if !word.is_empty() {
+            gap_start = word.end;
+            tokens.push((word, TokenKind::Word));
+        }
+    }
+    Some(tokens)
+}
+
+/// A letter run written in lowercase (`lần`) or capitalized (`Ông`).
+fn is_lowercase_or_capitalized(part: &str) -> bool {
+    let mut letters = part.chars();
+    letters.next().is_some_and(char::is_alphabetic) && letters.all(char::is_lowercase)
 }
 
 /// What OCR writes between two words where the page had a space: a speck read as a dot, a
@@ -332,7 +449,9 @@ mod tests {
     /// The tokens as the builder (or, with `decoder`, the decoder) sees them.
     fn render_as(text: &str, decoder: bool) -> Vec<String> {
         let mut tokens = Vec::new();
-        let is_syllable = |w: &str| w.len() < 5;
+        // Short runs with a vowel, as dictionary syllables are (`KH` is none).
+        let is_syllable =
+            |w: &str| w.len() < 5 && w.to_lowercase().contains(['a', 'e', 'i', 'o', 'u', 'y']);
         if decoder {
             tokenize_with(text, char::is_alphabetic, is_syllable, false, &mut tokens);
         } else {
@@ -446,7 +565,9 @@ mod tests {
         );
         tokens.clear();
         tokenize_with(text, char::is_alphabetic, is_syllable, false, &mut tokens);
-        assert_eq!(&text[tokens[0].start..tokens[0].end], "vơi.bộ");
+        // Outside OCR such a run is a word glued to another, taken out as one
+        // ([`embedded_tokens`]), not split at the dot as a speck.
+        assert_eq!(&text[tokens[0].start..tokens[0].end], "vơi");
     }
 
     #[test]
@@ -506,7 +627,7 @@ mod tests {
     }
 
     #[test]
-    fn decoder_splits_lowercase_syllables_joined_by_slashes() {
+    fn decoder_splits_syllables_joined_by_slashes() {
         let text = "6 ky/lan, cong/tin KH/TU Ky/lan abcdef/lan";
         assert_eq!(
             render_as(text, true),
@@ -517,7 +638,8 @@ mod tests {
                 "|cong:Word",
                 "tin:Word",
                 "KH/TU:Other",
-                "Ky/lan:Other",
+                "Ky:Word",
+                "lan:Word",
                 "abcdef/lan:Other",
             ]
         );
@@ -532,5 +654,45 @@ mod tests {
                 "abcdef/lan:Other",
             ]
         );
+    }
+
+    #[test]
+    fn decoder_takes_words_out_of_forms_footnotes_and_codes() {
+        // Blanks of a form, footnote numbers, a word glued to a table's figures, a heading's
+        // footnote: the words come out, a code beside them stays a code the table can read.
+        let text = "ngay…./…../…….den ket1. Viet(11) nhan:......(1) So:.../QD-...[1]... \
+                    lap9090Muc NHAN(1)";
+        assert_eq!(
+            render_as(text, true),
+            [
+                "|ngay:Word",
+                "den:Word",
+                "ket:Word",
+                "|Viet:Word",
+                "nhan:Word",
+                "So:Word",
+                "QD-...[1:Number",
+                "|lap:Word",
+                "Muc:Word",
+                "NHAN:Word",
+            ]
+        );
+        // Units after a number, codes, domains and foreign words stay whole.
+        let kept = "5ha 24-KH/TU C6H4NO2 chinhphu.vn ab@mail.vn d.1)";
+        assert_eq!(
+            render_as(kept, true),
+            [
+                "|5ha:Number",
+                "24-KH/TU:Number",
+                "C6H4NO2:Number",
+                "chinhphu.vn:Other",
+                "ab@mail.vn:Other",
+                "d.1:Number",
+            ]
+        );
+        // OCR digits and marks may be letters: there the chunk is left to the OCR rules.
+        let mut tokens = Vec::new();
+        tokenize_with("ket1.", char::is_alphabetic, |_| true, true, &mut tokens);
+        assert_eq!(tokens.len(), 1);
     }
 }

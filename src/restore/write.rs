@@ -2,7 +2,7 @@
 //! stripped `đ`, OCR separators and specks, and the per-token report with confidences and
 //! alternatives; and mapping offsets of OCR-repaired text back to the input.
 
-use super::codes::EthTable;
+use super::acronyms::DocumentAcronyms;
 use super::decode::local_cost;
 use super::tokenize::{Case, Token, TokenKind, OCR_SEPARATORS};
 use super::{
@@ -24,6 +24,7 @@ impl RestoreWorker<'_> {
         tokens: &[Token],
         first_token: usize,
         eth: &[usize],
+        acronyms: &DocumentAcronyms,
         list_letters: &[(usize, char)],
         dust: &[(usize, usize)],
         cases: &[Case],
@@ -43,29 +44,36 @@ impl RestoreWorker<'_> {
             // `đ` (only a word can be either), or a code whose `Đ` stripping took (`ND-CP` →
             // `NĐ-CP`), put back by the table.
             if id == UNK || id == NUM {
+                let is_eth = || eth.binary_search(&(first_token + i)).is_ok();
                 let letter = if id == UNK {
                     list_letters
                         .binary_search_by_key(&(first_token + i), |&(at, _)| at)
                         .map(|k| list_letters[k].1)
                         .ok()
-                        .or_else(|| eth.binary_search(&(first_token + i)).is_ok().then_some('đ'))
+                        .or_else(|| is_eth().then_some('đ'))
                 } else {
-                    None
+                    // A sub-point of item đ (`d.1` → `đ.1`).
+                    is_eth().then_some('đ')
                 };
+                // The letter replaces the token's first (its only, but in a sub-point's number).
+                let rest = input
+                    .char_indices()
+                    .nth(1)
+                    .map_or("", |(at, _)| &input[at..]);
                 let rewrite = match letter {
-                    Some(letter) if input.starts_with(char::is_uppercase) => {
-                        Some((letter.to_uppercase().collect(), 1.0, Vec::new()))
-                    }
-                    Some(letter) => Some((letter.to_string(), 1.0, Vec::new())),
-                    None => EthTable::embedded()
-                        .restore(input)
-                        .map(|(code, confidence)| {
-                            let as_written = Alternative {
-                                text: input.to_owned(),
-                                confidence: 1.0 - confidence,
-                            };
-                            (code, confidence, vec![as_written])
-                        }),
+                    Some(letter) if input.starts_with(char::is_uppercase) => Some((
+                        letter.to_uppercase().chain(rest.chars()).collect(),
+                        1.0,
+                        Vec::new(),
+                    )),
+                    Some(letter) => Some((format!("{letter}{rest}"), 1.0, Vec::new())),
+                    None => acronyms.restore(input).map(|(code, confidence)| {
+                        let as_written = Alternative {
+                            text: input.to_owned(),
+                            confidence: 1.0 - confidence,
+                        };
+                        (code, confidence, vec![as_written])
+                    }),
                 };
                 let Some((rewritten, confidence, alternatives)) = rewrite else {
                     continue;
