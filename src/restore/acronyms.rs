@@ -110,10 +110,24 @@ impl DocumentAcronyms {
                 }
             }
         }
+        if seen.is_empty() {
+            return DocumentAcronyms::default();
+        }
+        // The letters a wanted form starts with, so most words are passed over at one look.
+        let first_letters: u32 = seen
+            .iter()
+            .map(|(form, _)| 1u32 << (form[0] - b'A'))
+            .fold(0, |mask, bit| mask | bit);
         let mut key = Vec::new();
         for block in blocks {
             let initials = &block.initials;
             for start in 0..initials.len() {
+                let Some((letter, _)) = initials[start] else {
+                    continue;
+                };
+                if first_letters & 1 << (letter - b'A') == 0 {
+                    continue;
+                }
                 for &n in &lengths {
                     let Some(phrase) = initials.get(start..start + n) else {
                         continue;
