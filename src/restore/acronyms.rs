@@ -38,8 +38,8 @@ pub(super) fn letter_runs(token: &str) -> impl Iterator<Item = (usize, &str)> {
 /// code table does not know, and the initials of its restored words.
 #[derive(Debug, Default)]
 pub(super) struct AcronymEvidence {
-    /// Stripped symbols (`DNKTT`) of [`MIN_LETTERS`] to [`MAX_LETTERS`], unknown to the code
-    /// table.
+    /// Stripped symbols in capitals (`DNKTT`) of [`MIN_LETTERS`] to [`MAX_LETTERS`], unknown to
+    /// the code table.
     wanted: Vec<Box<str>>,
     /// The initial of each restored word, in capitals with `Đ` folded, and whether it is `đ`;
     /// `None` between phrases (a segment's end, a word kept as written, a code).
@@ -52,7 +52,9 @@ impl AcronymEvidence {
     pub(super) fn note_kept(&mut self, token: &str) {
         self.initials.push(None);
         for (_, run) in letter_runs(token) {
+            // All capitals: the initials it is matched with are.
             if (MIN_LETTERS..=MAX_LETTERS).contains(&run.len())
+                && run.bytes().all(|b| b.is_ascii_uppercase())
                 && is_symbol(run)
                 && !EthTable::embedded().knows(run)
                 && !self.wanted.iter().any(|w| **w == *run)
@@ -241,6 +243,13 @@ mod tests {
             None
         );
         let broken = evidence(&["đề", "nghị", "|", "không", "thu", "thuế"], &["DNKTT"]);
+        // A symbol with lowercase letters is no acronym of initials (and must not upset the
+        // letter mask): nothing is inferred, nothing panics.
+        let mixed = evidence(&["đề", "nghị", "không"], &["kDNK", "mTOR-D"]);
+        assert_eq!(
+            DocumentAcronyms::infer([&mixed].into_iter()).restore("kDNK"),
+            None
+        );
         assert_eq!(
             DocumentAcronyms::infer([&broken].into_iter()).restore("DNKTT"),
             None
