@@ -46,7 +46,7 @@ WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "RAYON_NUM_THREADS": "1"}
 #: Files per batch: one. A scanned page takes one to two seconds of a core and documents run from
 #: one page to hundreds, so batches of several files left one actor idle at the end while the other
 #: worked through its last batch (batches of 4, 14 files on 2 actors: busy 16.1 s and 12.1 s).
-#: Ray's cost per batch is about 15 ms (0.2 s of gaps between 14 batches on one actor).
+#: Ray's cost per batch is 15–30 ms (python/bench/throughput.py --trace).
 DEFAULT_BATCH_SIZE = 1
 
 #: Batches sent to an actor before it has finished the one it works on: one, so that each file goes
@@ -148,10 +148,11 @@ def process_dataset(
     ``concurrency``: the number of actors (each works on one core with one ``Pipeline``), or
     ``(min, max)`` for an autoscaling pool; default: one per CPU of the cluster. The actors
     reserve no CPU in Ray's accounting (so the tasks reading the files always find one) and are
-    spread over the nodes. ``pipeline_options`` are
-    :class:`vanban.Pipeline`'s (``lang``, ``tone``, ``restore``, ``keep_lines``). Returns a
-    Dataset with the columns of :data:`SCHEMA`, to write with ``write_parquet`` or
-    ``write_json``.
+    spread over the nodes. ``batch_size``: files per batch (default one, see
+    :data:`DEFAULT_BATCH_SIZE`). ``pipeline_options`` are :class:`vanban.Pipeline`'s (``lang``,
+    ``tone``, ``restore``, ``overlay``, ``keep_lines``; an overlay must be at the same path on
+    every node). Returns a Dataset with the columns of :data:`SCHEMA`, to write with
+    ``write_parquet`` or ``write_json``.
     """
     import ray
     from ray.data import ActorPoolStrategy
