@@ -106,6 +106,20 @@ impl Pipeline {
         }
     }
 
+    /// The pipeline `vanban process --overlay FILE` runs: the embedded model with the overlay
+    /// at `overlay` folded in, or [`Self::new`] without one. A missing or damaged overlay is an
+    /// error naming the file (even when `options` do not restore, as the command checks it).
+    pub fn with_overlay(options: PipelineOptions, overlay: Option<&Path>) -> Result<Self> {
+        match overlay {
+            Some(overlay) => {
+                let model = crate::model::Model::load(None, Some(overlay))?;
+                let restorer = Restorer::new(std::sync::Arc::new(model));
+                Ok(Pipeline::with_restorer(options, restorer))
+            }
+            None => Ok(Pipeline::new(options)),
+        }
+    }
+
     pub fn options(&self) -> &PipelineOptions {
         &self.options
     }

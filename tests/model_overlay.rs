@@ -211,4 +211,17 @@ fn cli_adapts_and_restores_with_the_overlay() {
         stderr.contains("damaged.vbo") && stderr.contains("truncated"),
         "{stderr}"
     );
+    // `process` stops too, with the overlay's error record on stdout (the Python binding raises
+    // the same).
+    let failed = vanban()
+        .args(["process", "-q", "--overlay"])
+        .arg(&damaged)
+        .arg(repo_path("fixtures/overlay/input.txt"))
+        .assert()
+        .code(2);
+    let records = common::json_lines(&failed.get_output().stdout);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["type"], "error");
+    assert_eq!(records[0]["kind"], "model");
+    assert_eq!(records[0]["path"], damaged.display().to_string());
 }

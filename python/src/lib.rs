@@ -123,7 +123,10 @@ fn shared_restorer() -> PyResult<&'static Restorer> {
 ///
 /// ``Pipeline(lang="vie", tone="new", restore=True, overlay=None, keep_lines=False)`` takes the
 /// command's options: Tesseract language(s) for images and scanned PDFs, tone-mark placement,
-/// diacritic restoration on or off, and line joining. Safe to share between threads; work runs
+/// diacritic restoration on or off, an overlay of an archive's own texts (``vanban model adapt``,
+/// as ``--overlay FILE``) folded into the model, and line joining. A missing or damaged overlay
+/// raises the ``VanbanError`` subclass (``NotFoundError``, ``ModelError``, ...) with the ``error``
+/// record ``vanban process --overlay FILE`` writes. Safe to share between threads; work runs
 /// without the GIL.
 #[pyclass(frozen, module = "vanban")]
 struct Pipeline {
@@ -131,6 +134,7 @@ struct Pipeline {
     lang: String,
     tone: String,
     restore: bool,
+    overlay: Option<PathBuf>,
     keep_lines: bool,
 }
 
@@ -139,26 +143,26 @@ impl Pipeline {
     #[new]
     #[pyo3(signature = (lang = "vie", tone = "new", restore = true, overlay = None, keep_lines = false))]
     fn new(
+        py: Python<'_>,
         lang: &str,
         tone: &str,
         restore: bool,
         overlay: Option<PathBuf>,
         keep_lines: bool,
     ) -> PyResult<Self> {
-        if let Some(overlay) = overlay {
-            return Err(PyValueError::new_err(format!(
-                "overlay {}: this build of vanban has no overlay models (only the embedded model)",
-                overlay.display()
-            )));
-        }
         vanban::ocr::check_language(lang)
             .map_err(|reason| PyValueError::new_err(format!("lang: {reason}")))?;
         let options = PipelineOptions::for_process(lang, tone_style(tone)?, keep_lines, restore);
+        // Folding an overlay into the model takes a while: without the GIL.
+        let inner = py
+            .detach(|| CorePipeline::with_overlay(options, overlay.as_deref()))
+            .map_err(|error| to_py_error(py, &error))?;
         Ok(Pipeline {
-            inner: CorePipeline::new(options),
+            inner,
             lang: lang.to_owned(),
             tone: tone.to_owned(),
             restore,
+            overlay,
             keep_lines,
         })
     }
@@ -258,21 +262,25 @@ impl Pipeline {
 
     fn __repr__(&self) -> String {
         format!(
-            "Pipeline(lang={:?}, tone={:?}, restore={}, overlay=None, keep_lines={})",
+            "Pipeline(lang={:?}, tone={:?}, restore={}, overlay={}, keep_lines={})",
             self.lang,
             self.tone,
             if self.restore { "True" } else { "False" },
+            self.overlay.as_ref().map_or_else(
+                || "None".to_owned(),
+                |path| format!("{:?}", path.display().to_string())
+            ),
             if self.keep_lines { "True" } else { "False" },
         )
     }
 
     /// The arguments that rebuild this pipeline, so it can be pickled (Ray ships it to workers).
-    fn __getnewargs__(&self) -> (String, String, bool, Option<String>, bool) {
+    fn __getnewargs__(&self) -> (String, String, bool, Option<PathBuf>, bool) {
         (
             self.lang.clone(),
             self.tone.clone(),
             self.restore,
-            None,
+            self.overlay.clone(),
             self.keep_lines,
         )
     }

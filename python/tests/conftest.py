@@ -18,6 +18,7 @@ FIXTURES = REPO / "fixtures"
 SEEDS = FIXTURES / "seeds"
 SCANS = FIXTURES / "scans"
 DAMAGED = FIXTURES / "damaged"
+OVERLAY = FIXTURES / "overlay"
 # The documents of fixtures/scans (the .gt files beside them are their truth texts).
 SCAN_DOCUMENTS = sorted(p for p in SCANS.iterdir() if p.suffix != ".gt")
 
@@ -41,15 +42,26 @@ def cli():
     if binary is None:
         pytest.skip("no vanban binary to compare with: set VANBAN_BIN or run `cargo build` first")
 
-    def run(*args: str | os.PathLike, stdin: bytes | None = None) -> list[str]:
+    def run(
+        *args: str | os.PathLike, stdin: bytes | None = None, exit_codes: tuple[int, ...] = (0, 1)
+    ) -> list[str]:
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
         done = subprocess.run(
             [binary, *map(str, args)], input=stdin, capture_output=True, env=env, check=False
         )
-        assert done.returncode in (0, 1), done.stderr.decode()
+        assert done.returncode in exit_codes, done.stderr.decode()
         return done.stdout.decode().splitlines()
 
     return run
+
+
+@pytest.fixture(scope="session")
+def overlay(cli, tmp_path_factory) -> Path:
+    """An overlay made by `vanban model adapt` from fixtures/overlay/archive, with which
+    fixtures/overlay/input.txt restores as `công chứng` (the embedded model alone: `công chúng`)."""
+    path = tmp_path_factory.mktemp("overlay") / "archive.vbo"
+    cli("model", "adapt", "--corpus", OVERLAY / "archive", "-o", path)
+    return path
 
 
 def records_of(lines: list[str], record_type: str) -> list[str]:

@@ -7,7 +7,7 @@ import pickle
 import threading
 
 import pytest
-from conftest import DAMAGED, REPO, SCANS, SEEDS, compact, records_of, strip_marks
+from conftest import DAMAGED, OVERLAY, REPO, SCANS, SEEDS, compact, records_of, strip_marks
 
 import vanban
 
@@ -141,7 +141,7 @@ def test_empty_bytes_raise_with_the_given_name():
 
 @pytest.mark.parametrize(
     "options",
-    [{"tone": "older"}, {"lang": "vie/../x"}, {"overlay": "overlay.vbm"}],
+    [{"tone": "older"}, {"lang": "vie/../x"}],
     ids=lambda o: next(iter(o)),
 )
 def test_bad_options_are_value_errors(options):
@@ -149,6 +149,43 @@ def test_bad_options_are_value_errors(options):
         vanban.Pipeline(**options)
     with pytest.raises(ValueError):
         vanban.restore("tang cuong", input_kind="garbled")
+
+
+def test_overlay_records_equal_the_command(cli, overlay):
+    # Regression: Pipeline(overlay=...) was refused with a ValueError.
+    pipeline = vanban.Pipeline(overlay=overlay)
+    inputs = [OVERLAY / "input.txt", SEEDS / "000_ac36b2be699df4a8.txt"]
+    for path in inputs:
+        [expected] = records_of(cli("process", "-q", "--overlay", overlay, path), "document")
+        assert pipeline.process_json(path) == expected
+    adapted = pipeline.process(OVERLAY / "input.txt")
+    assert adapted["text"]["content"].startswith("công chứng hồ sơ công chứng")
+    plain = vanban.Pipeline().process(OVERLAY / "input.txt")
+    assert plain["text"]["content"].startswith("công chúng hồ sơ công chúng")
+    expected = records_of(cli("process", "-q", "--jobs", "2", "--overlay", overlay, *inputs), "document")
+    assert [compact(r) for r in pipeline.process_many(inputs, jobs=2)] == expected
+    copy = pickle.loads(pickle.dumps(pipeline))
+    assert repr(copy) == repr(pipeline) and str(overlay) in repr(copy)
+    assert copy.process_json(OVERLAY / "input.txt") == pipeline.process_json(OVERLAY / "input.txt")
+
+
+def test_a_bad_overlay_raises_the_command_error_record(cli, overlay, tmp_path):
+    truncated = tmp_path / "truncated.vbo"
+    truncated.write_bytes(overlay.read_bytes()[:-10])
+    not_an_overlay = tmp_path / "model.vbo"
+    not_an_overlay.write_bytes(b"VNBMODEL" + bytes(120))
+    cases = [
+        (tmp_path / "missing.vbo", vanban.NotFoundError),
+        (truncated, vanban.ModelError),
+        (not_an_overlay, vanban.ModelError),
+    ]
+    for path, error_class in cases:
+        lines = cli("process", "-q", "--overlay", path, OVERLAY / "input.txt", exit_codes=(2,))
+        [expected] = records_of(lines, "error")
+        with pytest.raises(error_class) as raised:
+            vanban.Pipeline(overlay=path)
+        assert compact(raised.value.record()) == expected
+        assert raised.value.path == str(path)
 
 
 def test_a_pipeline_pickles_with_its_options():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DAMAGED, SCAN_DOCUMENTS, SEEDS, records_of
+from conftest import DAMAGED, OVERLAY, SCAN_DOCUMENTS, SEEDS, records_of
 
 ray = pytest.importorskip("ray")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -68,14 +68,15 @@ def test_main_fields_are_columns(rows):
     assert (scan["number"], scan["issue_date"]) == (seed["number"], seed["issue_date"])
 
 
-def test_output_goes_through_write_parquet(local_ray, tmp_path):
-    seed = SEEDS / "000_ac36b2be699df4a8.txt"
-    files = ray.data.read_binary_files([str(seed), str(DAMAGED / "truncated.tiff")], include_paths=True)
-    vanban.ray.process_dataset(files, concurrency=1, restore=False).write_parquet(str(tmp_path))
+def test_output_goes_through_write_parquet(local_ray, overlay, tmp_path):
+    # The pipeline options reach the actors: here an overlay, which changes the restoration.
+    text = OVERLAY / "input.txt"
+    files = ray.data.read_binary_files([str(text), str(DAMAGED / "truncated.tiff")], include_paths=True)
+    vanban.ray.process_dataset(files, concurrency=1, overlay=str(overlay)).write_parquet(str(tmp_path))
     table = pq.read_table(tmp_path).sort_by("record_type")
     assert table.schema.equals(vanban.ray.SCHEMA)
     assert table.column("record_type").to_pylist() == ["document", "error"]
-    assert table.column("json")[0].as_py() == vanban.Pipeline(restore=False).process_json(
-        seed.read_bytes(), name=str(seed)
-    )
+    record = table.column("json")[0].as_py()
+    assert record == vanban.Pipeline(overlay=overlay).process_json(text.read_bytes(), name=str(text))
+    assert record != vanban.Pipeline().process_json(text.read_bytes(), name=str(text))
     assert table.column("error_kind")[1].as_py() == "image"

@@ -12,6 +12,9 @@ Record = dict[str, Any]
 class Pipeline:
     """All of vanban's stages, configured once, as ``vanban process`` with the same options.
 
+    ``overlay``: an archive's overlay (``vanban model adapt``) folded into the model, as
+    ``--overlay FILE``; a missing or damaged one raises a ``VanbanError`` subclass
+    (``NotFoundError``, ``ModelError``) with the ``error`` record the command writes for it.
     Safe to share between threads; work runs without the GIL.
     """
 

@@ -43,9 +43,17 @@ SCHEMA = pa.schema(
 #: thread per actor keeps each actor on the one CPU it reserved, with one Tesseract engine.
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "RAYON_NUM_THREADS": "1"}
 
-#: Files per batch. A scanned page takes about two seconds, so Ray's per-batch cost (milliseconds)
-#: is lost in the noise at any size; small batches spread uneven documents evenly over the actors.
-DEFAULT_BATCH_SIZE = 4
+#: Files per batch: one. A scanned page takes one to two seconds of a core and documents run from
+#: one page to hundreds, so batches of several files left one actor idle at the end while the other
+#: worked through its last batch (batches of 4, 14 files on 2 actors: busy 16.1 s and 12.1 s).
+#: Ray's cost per batch is 15–30 ms (python/bench/throughput.py --trace).
+DEFAULT_BATCH_SIZE = 1
+
+#: Batches sent to an actor before it has finished the one it works on: one, so that each file goes
+#: to whichever actor is free first. More (Ray Data's default is 4) can queue the last files behind
+#: a long document while the other actor is idle; 2 saved only about 0.15 s of gaps per actor over
+#: 14 files.
+MAX_TASKS_IN_FLIGHT_PER_ACTOR = 1
 
 def _field_value(document: dict[str, Any], name: str) -> Optional[str]:
     field = document.get(name)
@@ -140,10 +148,11 @@ def process_dataset(
     ``concurrency``: the number of actors (each works on one core with one ``Pipeline``), or
     ``(min, max)`` for an autoscaling pool; default: one per CPU of the cluster. The actors
     reserve no CPU in Ray's accounting (so the tasks reading the files always find one) and are
-    spread over the nodes. ``pipeline_options`` are
-    :class:`vanban.Pipeline`'s (``lang``, ``tone``, ``restore``, ``keep_lines``). Returns a
-    Dataset with the columns of :data:`SCHEMA`, to write with ``write_parquet`` or
-    ``write_json``.
+    spread over the nodes. ``batch_size``: files per batch (default one, see
+    :data:`DEFAULT_BATCH_SIZE`). ``pipeline_options`` are :class:`vanban.Pipeline`'s (``lang``,
+    ``tone``, ``restore``, ``overlay``, ``keep_lines``; an overlay must be at the same path on
+    every node). Returns a Dataset with the columns of :data:`SCHEMA`, to write with
+    ``write_parquet`` or ``write_json``.
     """
     import ray
     from ray.data import ActorPoolStrategy
@@ -152,11 +161,14 @@ def process_dataset(
     Pipeline(**pipeline_options)
     if concurrency is None:
         concurrency = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    in_flight = MAX_TASKS_IN_FLIGHT_PER_ACTOR
     if isinstance(concurrency, int):
-        compute = ActorPoolStrategy(size=concurrency)
+        compute = ActorPoolStrategy(size=concurrency, max_tasks_in_flight_per_actor=in_flight)
     else:
         low, high = concurrency
-        compute = ActorPoolStrategy(min_size=low, max_size=high)
+        compute = ActorPoolStrategy(
+            min_size=low, max_size=high, max_tasks_in_flight_per_actor=in_flight
+        )
     return ds.map_batches(
         _Processor,
         fn_constructor_args=(pipeline_options,),

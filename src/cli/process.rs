@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use super::output::{write_file, write_json_file, write_json_line};
-use super::{EXIT_OK, EXIT_SOME_FAILED};
+use super::{EXIT_FATAL, EXIT_OK, EXIT_SOME_FAILED};
 use vanban::document::PageEvent;
 use vanban::error::Error;
 use vanban::export::{self, Format, Layout};
@@ -145,14 +145,6 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         PipelineOptions::for_process(&args.lang, args.tone, args.keep_lines, !args.no_restore);
     options.ingest.ocr.alternatives = args.ocr_alternatives;
     options.omit_words = args.no_words;
-    let pipeline = match &args.overlay {
-        Some(overlay) => {
-            let model = vanban::model::Model::load(None, Some(overlay))?;
-            let restorer = vanban::restore::Restorer::new(std::sync::Arc::new(model));
-            Pipeline::with_restorer(options, restorer)
-        }
-        None => Pipeline::new(options),
-    };
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -167,6 +159,16 @@ pub fn run(args: ProcessArgs) -> anyhow::Result<u8> {
         eprintln!("vanban: {error}");
         summary.errors += 1;
         write_json_line(out, &Message::Error(&ErrorRecord::from(error)))
+    };
+    let pipeline = match Pipeline::with_overlay(options, args.overlay.as_deref()) {
+        Ok(pipeline) => pipeline,
+        // No input can be processed without the overlay asked for: its error record (the same
+        // the Python binding raises) says why, and the run stops.
+        Err(error) => {
+            report_error(&mut out, &mut summary, &error)?;
+            out.flush().context("writing to standard output")?;
+            return Ok(EXIT_FATAL);
+        }
     };
 
     // Each processed document's path and cited documents, in output order.
