@@ -216,6 +216,11 @@ impl SymbolReadings {
                     .alternatives
                     .iter()
                     .filter_map(|symbol| {
+                        // Symbols are counted on Tesseract's untrimmed word: one past its end
+                        // is not this word's.
+                        if symbol.start >= symbol.end || first + symbol.end > last + 1 {
+                            return None;
+                        }
                         let (s, e) = (byte_at[first + symbol.start], byte_at[first + symbol.end]);
                         let read = &content[s..e];
                         let top = symbol
@@ -498,5 +503,73 @@ mod tests {
         let text = "Trường hợp quy định tại điểm c Khoản 2 Điều này được phép khắc phục.";
         let with = restore_with(text, "c Khoản", 0, "e", 0.8);
         assert!(with.contains("điểm c Khoản"), "{with}");
+    }
+
+    #[test]
+    fn symbols_are_placed_by_the_words_raw_offsets_and_stray_ones_dropped() {
+        use crate::document::{BBox, Choice, Line, PageMethod, SymbolChoices, Word};
+        let unsure = |start: usize, end: usize| SymbolChoices {
+            start,
+            end,
+            choices: vec![
+                Choice {
+                    text: "ơ".into(),
+                    confidence: 0.6,
+                },
+                Choice {
+                    text: "ớ".into(),
+                    confidence: 0.3,
+                },
+            ],
+        };
+        let word = |text: &str, start: usize, alternatives| Word {
+            text: text.to_owned(),
+            bbox: BBox {
+                x: 0,
+                y: 0,
+                width: 1,
+                height: 1,
+            },
+            confidence: Some(0.5),
+            start,
+            end: start + text.chars().count(),
+            baseline: None,
+            font_size: None,
+            alternatives,
+        };
+        let line = |text: &str, words| Line {
+            words,
+            ..Line::plain(text)
+        };
+        let page = Page {
+            number: 1,
+            method: PageMethod::Ocr,
+            width: None,
+            height: None,
+            ocr_language: None,
+            lines: vec![
+                line("Đảng ủy", vec![]),
+                // `mơi` has its `ơ` unsure; `cơ`'s symbol runs past the word (Tesseract counted
+                // a space it trimmed).
+                line(
+                    "mơi cơ",
+                    vec![
+                        word("mơi", 0, vec![unsure(1, 2)]),
+                        word("cơ", 4, vec![unsure(2, 3)]),
+                    ],
+                ),
+            ],
+            removed: Vec::new(),
+        };
+        let pages = [page];
+        let raw = RawText::from_pages(&pages);
+        let to_raw = OffsetMap::identity(raw.char_len());
+        let readings = SymbolReadings::from_pages(&pages, &raw, &raw.text, &to_raw);
+        let at = raw.text.find("mơi").unwrap();
+        assert_eq!(readings.words.len(), 1);
+        let (start, end, symbols) = &readings.words[0];
+        assert_eq!((*start, *end), (at, at + "mơi".len()));
+        assert_eq!(&raw.text[symbols[0].start..symbols[0].end], "ơ");
+        assert_eq!(symbols[0].alternatives, [("ớ".to_owned(), 0.5)]);
     }
 }
