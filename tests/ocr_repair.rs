@@ -158,6 +158,25 @@ fn tesseract_choice_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[test]
+fn a_symbol_counted_past_its_trimmed_word_is_not_placed() {
+    // Tesseract counts a word's symbols before it trims the word's text.
+    let case = ChoiceCase {
+        name: "stray".to_owned(),
+        input: "Đảng ủy cơ".to_owned(),
+        output: String::new(),
+        symbol: vec![UnsureSymbol {
+            word: "cơ".to_owned(),
+            at: 2,
+            choices: vec![("ơ".to_owned(), 0.6), ("ớ".to_owned(), 0.3)],
+        }],
+    };
+    let pages = [choice_page(&case)];
+    let raw = RawText::from_pages(&pages);
+    let identity = OffsetMap::identity(raw.char_len());
+    assert!(SymbolReadings::from_pages(&pages, &raw, &raw.text, &identity).is_empty());
+}
+
 const SEED002_GOLD: &str = include_str!("../fixtures/gold/seed002-lines-1-60.gold.txt");
 const SEED002_OCR: &str = include_str!("../fixtures/gold/seed002-lines-1-60.ocr.txt");
 
