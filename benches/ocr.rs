@@ -67,6 +67,21 @@ fn pipeline_vs_bare_tesseract(c: &mut Criterion) {
         .expect("quiet Tesseract");
     api.set_page_seg_mode(TessPageSegMode::PSM_AUTO)
         .expect("PSM 3");
+    // The same engine with the alternatives of every symbol read, as vanban reads pages for
+    // the restorer (lstm_choice_mode 2).
+    let with_choices = TesseractAPI::new();
+    with_choices
+        .init(&tessdata, "vie")
+        .expect("Tesseract loads vie");
+    with_choices
+        .set_variable("debug_file", "/dev/null")
+        .expect("quiet Tesseract");
+    with_choices
+        .set_variable("lstm_choice_mode", "2")
+        .expect("choice mode");
+    with_choices
+        .set_page_seg_mode(TessPageSegMode::PSM_AUTO)
+        .expect("PSM 3");
     let pipeline = pipeline();
 
     let mut group = c.benchmark_group("ocr_pages");
@@ -82,12 +97,27 @@ fn pipeline_vs_bare_tesseract(c: &mut Criterion) {
             }
         })
     });
+    group.bench_function("tesseract_with_choices", |b| {
+        b.iter(|| {
+            for page in &pages {
+                let width = page.width() as i32;
+                with_choices
+                    .set_image(page.as_raw(), width, page.height() as i32, 1, width)
+                    .expect("image accepted");
+                std::hint::black_box(with_choices.get_utf8_text().expect("text"));
+            }
+        })
+    });
     // What vanban adds to Tesseract on each page before the text stages: junk removal and
-    // layout, over the words Tesseract read (the budget: 10 % of Tesseract's time).
+    // layout, over the words Tesseract read, with their symbols' alternatives when vanban reads
+    // them (the budget: 10 % of Tesseract's time).
     let options = vanban::ocr::OcrOptions::default();
     let words: Vec<_> = pages
         .iter()
-        .map(|page| vanban::ocr::engine::run(page, "vie", false).expect("Tesseract reads"))
+        .map(|page| {
+            vanban::ocr::engine::run(page, "vie", options.alternatives || options.choices)
+                .expect("Tesseract reads")
+        })
         .collect();
     group.bench_function("after_tesseract", |b| {
         b.iter(|| {

@@ -9,7 +9,7 @@ use crate::ingest::{self, IngestOptions, Ingested};
 use crate::ocr::OcrOptions;
 use crate::parse;
 use crate::restore::OffsetShifts;
-use crate::restore::{InputKind, RestoreOptions, RestoredToken, Restorer};
+use crate::restore::{InputKind, RestoreOptions, RestoredToken, Restorer, SymbolReadings};
 use crate::schema::{
     DocumentRecord, LineRecord, PageRecord, RestorationRecord, SourceRecord, TextRecord,
     TokenRecord, WordRecord, OFFSET_UNIT, SCHEMA_VERSION,
@@ -181,7 +181,14 @@ impl Pipeline {
                     input_kind: input_kind(&ingested.pages, options.input_kind),
                     ..*options
                 };
-                let restored = restorer.new_worker().restore(&content, options);
+                let mut worker = restorer.new_worker();
+                worker.read_symbols(SymbolReadings::from_pages(
+                    &ingested.pages,
+                    &ingested.raw,
+                    &content,
+                    &to_raw,
+                ));
+                let restored = worker.restore(&content, options);
                 restored_to_normalized = Some(restored_to_input(
                     &restored.tokens,
                     restored.text.chars().count(),
@@ -229,7 +236,12 @@ impl Pipeline {
         let record = DocumentRecord {
             schema_version: SCHEMA_VERSION,
             document_id: format!("sha256:{}", ingested.sha256),
-            source: source_record(&ingested, display_path, !self.options.omit_words),
+            source: source_record(
+                &ingested,
+                display_path,
+                !self.options.omit_words,
+                self.options.ingest.ocr.alternatives,
+            ),
             text: TextRecord {
                 offset_unit: OFFSET_UNIT,
                 tone_style: self.options.normalize.tone_style,
@@ -304,8 +316,13 @@ fn input_kind(pages: &[Page], requested: InputKind) -> InputKind {
     }
 }
 
-fn source_record(ingested: &Ingested, display_path: &str, with_words: bool) -> SourceRecord {
-    let pages = page_records(ingested, &ingested.raw, with_words);
+fn source_record(
+    ingested: &Ingested,
+    display_path: &str,
+    with_words: bool,
+    with_alternatives: bool,
+) -> SourceRecord {
+    let pages = page_records(ingested, &ingested.raw, with_words, with_alternatives);
     SourceRecord {
         path: display_path.to_owned(),
         sha256: ingested.sha256.clone(),
@@ -316,7 +333,14 @@ fn source_record(ingested: &Ingested, display_path: &str, with_words: bool) -> S
     }
 }
 
-fn page_records(ingested: &Ingested, raw: &RawText, with_words: bool) -> Vec<PageRecord> {
+/// The pages' records; the words' alternatives only `with_alternatives`: Tesseract reads them for
+/// the restorer too, but they make the JSON several times larger.
+fn page_records(
+    ingested: &Ingested,
+    raw: &RawText,
+    with_words: bool,
+    with_alternatives: bool,
+) -> Vec<PageRecord> {
     ingested
         .pages
         .iter()
@@ -337,7 +361,7 @@ fn page_records(ingested: &Ingested, raw: &RawText, with_words: bool) -> Vec<Pag
                         confidence: line.confidence,
                         furniture: line.furniture,
                         words: if with_words {
-                            word_records(line, at.start)
+                            word_records(line, at.start, with_alternatives)
                         } else {
                             Vec::new()
                         },
@@ -364,7 +388,7 @@ fn page_records(ingested: &Ingested, raw: &RawText, with_words: bool) -> Vec<Pag
 }
 
 /// The words of a line that starts at raw offset `line_start`.
-fn word_records(line: &Line, line_start: usize) -> Vec<WordRecord> {
+fn word_records(line: &Line, line_start: usize, with_alternatives: bool) -> Vec<WordRecord> {
     line.words
         .iter()
         .map(|word| WordRecord {
@@ -375,7 +399,11 @@ fn word_records(line: &Line, line_start: usize) -> Vec<WordRecord> {
             confidence: word.confidence,
             baseline: word.baseline,
             font_size: word.font_size,
-            alternatives: word.alternatives.clone(),
+            alternatives: if with_alternatives {
+                word.alternatives.clone()
+            } else {
+                Vec::new()
+            },
         })
         .collect()
 }

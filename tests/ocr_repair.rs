@@ -1,9 +1,13 @@
-//! OCR-garble repair: the confusion cases of `tests/data/restore/ocr-cases.toml`, the seed 002
-//! word-accuracy gate, and the invariant that codes and numbers come back byte-identical.
+//! OCR-garble repair: the confusion cases of `tests/data/restore/ocr-cases.toml`, Tesseract's
+//! alternatives of `choice-cases.toml`, the seed 002 word-accuracy gate, and the invariant that
+//! codes and numbers come back byte-identical.
 
 use proptest::prelude::*;
 use serde::Deserialize;
-use vanban::restore::{resolve_kind, InputKind, RestoreOptions, Restorer};
+use vanban::document::{
+    BBox, Choice, Line, OffsetMap, Page, PageMethod, RawText, SymbolChoices, Word,
+};
+use vanban::restore::{resolve_kind, InputKind, RestoreOptions, Restorer, SymbolReadings};
 
 fn restorer() -> &'static Restorer {
     static RESTORER: std::sync::OnceLock<Restorer> = std::sync::OnceLock::new();
@@ -50,6 +54,127 @@ fn confusion_cases() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[derive(Debug, Deserialize)]
+struct ChoiceCases {
+    case: Vec<ChoiceCase>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChoiceCase {
+    name: String,
+    input: String,
+    output: String,
+    symbol: Vec<UnsureSymbol>,
+}
+
+#[derive(Debug, Deserialize)]
+struct UnsureSymbol {
+    word: String,
+    at: usize,
+    choices: Vec<(String, f32)>,
+}
+
+/// The case's input as one OCR'd page, its words split at spaces, with the case's alternatives
+/// on the words they name.
+fn choice_page(case: &ChoiceCase) -> Page {
+    let lines = case.input.lines().map(|text| {
+        let mut words = Vec::new();
+        let mut start = 0;
+        for part in text.split(' ') {
+            let end = start + part.chars().count();
+            let alternatives = case
+                .symbol
+                .iter()
+                .filter(|s| s.word == part)
+                .map(|s| SymbolChoices {
+                    start: s.at,
+                    end: s.at + 1,
+                    choices: s
+                        .choices
+                        .iter()
+                        .map(|(text, confidence)| Choice {
+                            text: text.clone(),
+                            confidence: *confidence,
+                        })
+                        .collect(),
+                })
+                .collect();
+            words.push(Word {
+                text: part.to_owned(),
+                bbox: BBox {
+                    x: 0,
+                    y: 0,
+                    width: 1,
+                    height: 1,
+                },
+                confidence: Some(0.5),
+                start,
+                end,
+                baseline: None,
+                font_size: None,
+                alternatives,
+            });
+            start = end + 1;
+        }
+        Line {
+            words,
+            ..Line::plain(text)
+        }
+    });
+    Page {
+        number: 1,
+        method: PageMethod::Ocr,
+        width: None,
+        height: None,
+        ocr_language: Some("vie".to_owned()),
+        lines: lines.collect(),
+        removed: Vec::new(),
+    }
+}
+
+#[test]
+fn tesseract_choice_cases() {
+    let cases: ChoiceCases =
+        toml::from_str(include_str!("data/restore/choice-cases.toml")).unwrap();
+    let mut failures = Vec::new();
+    for case in &cases.case {
+        let pages = [choice_page(case)];
+        let raw = RawText::from_pages(&pages);
+        let identity = OffsetMap::identity(raw.char_len());
+        let readings = SymbolReadings::from_pages(&pages, &raw, &raw.text, &identity);
+        assert!(!readings.is_empty(), "{}: no symbol placed", case.name);
+        let mut worker = restorer().new_worker();
+        worker.read_symbols(readings);
+        let output = worker.restore(&raw.text, &options(InputKind::OcrVie)).text;
+        if output != case.output {
+            failures.push(format!(
+                "{}:\n  expected {}\n  got      {output}",
+                case.name, case.output
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_symbol_counted_past_its_trimmed_word_is_not_placed() {
+    // Tesseract counts a word's symbols before it trims the word's text.
+    let case = ChoiceCase {
+        name: "stray".to_owned(),
+        input: "Đảng ủy cơ".to_owned(),
+        output: String::new(),
+        symbol: vec![UnsureSymbol {
+            word: "cơ".to_owned(),
+            at: 2,
+            choices: vec![("ơ".to_owned(), 0.6), ("ớ".to_owned(), 0.3)],
+        }],
+    };
+    let pages = [choice_page(&case)];
+    let raw = RawText::from_pages(&pages);
+    let identity = OffsetMap::identity(raw.char_len());
+    assert!(SymbolReadings::from_pages(&pages, &raw, &raw.text, &identity).is_empty());
 }
 
 const SEED002_GOLD: &str = include_str!("../fixtures/gold/seed002-lines-1-60.gold.txt");

@@ -29,6 +29,9 @@ enum EvalCommand {
     /// OCR repair on rendered, OCR'd pages (`scripts/gen-ocr-pairs render`): CER and WER before
     /// and after, per OCR language and degradation.
     OcrRoundtrip(OcrRoundtripArgs),
+    /// How often Tesseract's alternatives were right on rendered pages, per bin of their score:
+    /// the counts the restorer's choice costs come from (`--write` updates the table).
+    OcrChoices(OcrChoicesArgs),
     /// PDF text layers against `pdftotext -layout` (CER, U+FFFD, pages sent to OCR), and the
     /// parser's number, type and year against a gold file.
     PdfText(PdfTextArgs),
@@ -73,6 +76,26 @@ struct OcrEvalArgs {
     /// Leave each OCR'd line's words out of the JSON (for `json bytes`).
     #[arg(long)]
     no_words: bool,
+    /// Do not read Tesseract's alternatives, so the restorer does without them.
+    #[arg(long)]
+    no_alternatives: bool,
+}
+
+#[derive(Debug, Args)]
+struct OcrChoicesArgs {
+    /// Directory of `NAME.gt` truth files beside their page images
+    /// (`scripts/gen-ocr-pairs varied`).
+    #[arg(long, value_name = "DIR")]
+    input: PathBuf,
+    /// Tesseract language(s).
+    #[arg(long, default_value = "vie", value_name = "LANG")]
+    lang: String,
+    /// Worker threads, one document each (0 = one per core).
+    #[arg(short, long, default_value_t = 1, value_name = "N")]
+    jobs: usize,
+    /// Write the table here (the restorer embeds dictionaries/ocr-choices.tsv).
+    #[arg(long, value_name = "FILE")]
+    write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +198,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<u8> {
         EvalCommand::Parse(args) => run_parse(args),
         EvalCommand::Ocr(args) => run_ocr(args),
         EvalCommand::OcrRoundtrip(args) => run_ocr_roundtrip(args),
+        EvalCommand::OcrChoices(args) => run_ocr_choices(args),
         EvalCommand::PdfText(args) => run_pdf_text(args),
     }
 }
@@ -648,6 +672,30 @@ fn print_wer_groups(scores: &[vanban::eval::ocr::FixtureScore]) {
     }
 }
 
+fn run_ocr_choices(args: OcrChoicesArgs) -> anyhow::Result<u8> {
+    let mut options = vanban::ingest::IngestOptions::default();
+    options.ocr.language = args.lang.clone();
+    options.ocr.choices = true;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs)
+        .build()
+        .context("starting worker threads")?;
+    let fixtures = vanban::eval::ocr::fixtures(&args.input)?;
+    let counts = pool.install(|| vanban::eval::ocr_choices::count(&options, &fixtures))?;
+    let command = format!(
+        "vanban eval ocr-choices --input {} --lang {} ({} documents)",
+        args.input.display(),
+        args.lang,
+        fixtures.len()
+    );
+    let table = vanban::restore::ChoiceCosts::from_counts(counts).to_tsv(&command);
+    print!("{table}");
+    if let Some(path) = &args.write {
+        std::fs::write(path, &table).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(EXIT_OK)
+}
+
 fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
     use vanban::eval::ocr::{evaluate, fixtures};
     use vanban::pipeline::{Pipeline, PipelineOptions};
@@ -660,6 +708,7 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
     options.ingest.ocr.layout = !args.no_layout;
     options.ingest.ocr.remove_junk = !args.no_junk;
     options.omit_words = args.no_words;
+    options.ingest.ocr.choices = !args.no_alternatives;
     let pipeline = Pipeline::new(options);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs)

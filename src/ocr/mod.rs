@@ -38,8 +38,11 @@ use layout::Segment;
 pub struct OcrOptions {
     /// Tesseract language(s), e.g. `vie` or `vie+eng`.
     pub language: String,
-    /// Keep Tesseract's alternatives for each symbol on the words (larger JSON).
+    /// Keep Tesseract's alternatives for each symbol on the words in the JSON (larger output).
     pub alternatives: bool,
+    /// Read Tesseract's alternatives for each symbol, for the restorer to weigh as candidates
+    /// (the JSON leaves them out unless `alternatives`).
+    pub choices: bool,
     /// Drop specks and unsure stray punctuation.
     pub remove_junk: bool,
     /// Cut glued words and lines at column gaps, and read two-column regions block by block.
@@ -51,6 +54,7 @@ impl Default for OcrOptions {
         OcrOptions {
             language: "vie".to_owned(),
             alternatives: false,
+            choices: true,
             remove_junk: true,
             layout: true,
         }
@@ -62,7 +66,11 @@ pub fn recognize(image: &GrayImage, options: &OcrOptions, number: u32) -> Result
     check_language(&options.language)?;
     // A panic inside the binding must cost this page, not the batch.
     let words = catch_unwind(AssertUnwindSafe(|| {
-        engine::run(image, &options.language, options.alternatives)
+        engine::run(
+            image,
+            &options.language,
+            options.alternatives || options.choices,
+        )
     }))
     .map_err(|_| "Tesseract failed unexpectedly on this page".to_owned())?;
     let (lines, removed) = assemble(words?, options);

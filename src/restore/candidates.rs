@@ -83,6 +83,7 @@ impl RestoreWorker<'_> {
                         &mut self.cand_ids,
                         &mut self.channel,
                     );
+                    self.add_tesseract_choices(channel, text, token, start as usize);
                     let range = start as usize..self.cand_ids.len();
                     let kept_as_written = self.cand_ids[range.clone()]
                         .iter()

@@ -24,6 +24,7 @@ pub mod ocr_candidates;
 mod passes;
 mod resegment;
 mod roles;
+mod tesseract_candidates;
 pub mod tokenize;
 mod write;
 
@@ -44,6 +45,7 @@ use kind::mostly_accented;
 pub use kind::{resolve_kind, GarbleSigns};
 use ocr_candidates::OcrWorker;
 use passes::FirstPass;
+pub use tesseract_candidates::{ratio_bin, BinCounts, ChoiceCosts, SymbolReadings, BINS};
 use tokenize::{Case, Token};
 pub use write::OffsetShifts;
 
@@ -251,6 +253,7 @@ impl Restorer {
             affected: Vec::new(),
             window: Vec::new(),
             window_cases: Vec::new(),
+            readings: None,
         }
     }
 
@@ -463,9 +466,17 @@ pub struct RestoreWorker<'a> {
     /// The tokens around a word [`Self::resegment`] tries, and their cases.
     window: Vec<Token>,
     window_cases: Vec<Case>,
+    /// Tesseract's alternatives for the words of the text [`Self::restore`] gets next.
+    readings: Option<SymbolReadings>,
 }
 
 impl RestoreWorker<'_> {
+    /// Lets the next [`Self::restore`] weigh Tesseract's alternatives for the words of its text
+    /// (see [`SymbolReadings::from_pages`]) as candidates.
+    pub fn read_symbols(&mut self, readings: SymbolReadings) {
+        self.readings = (!readings.is_empty()).then_some(readings);
+    }
+
     /// Restores `text` into `out` (appended).
     pub fn restore_into(&mut self, text: &str, options: &RestoreOptions, out: &mut String) {
         let first = self.first_pass(text, options);
