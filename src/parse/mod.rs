@@ -11,6 +11,7 @@ pub mod document;
 pub mod entities;
 mod header;
 pub mod references;
+mod relations;
 
 use serde::Serialize;
 
