@@ -10,6 +10,7 @@ pub mod dates;
 pub mod document;
 pub mod entities;
 mod header;
+mod issuer_names;
 pub mod references;
 mod relations;
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::codes::{System, CODES};
 use super::dates::{DateKind, FoundDate};
 use super::document::DocumentMeta;
+use super::issuer_names;
 pub use super::relations::Relation;
 use super::relations::{relation, Previous};
 use super::CharIndex;
@@ -194,85 +195,6 @@ static ISSUER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
         super::codes::tolerant_pattern("của")
     ))
     .expect("issuer lead pattern compiles")
-});
-
-/// Words that end an issuer's name: a subject or clause word.
-const ISSUER_STOP_WORDS: [&str; 39] = [
-    "về",
-    "ban hành",
-    "và",
-    "nhằm",
-    "để",
-    "đã",
-    "tại",
-    "trong",
-    "theo",
-    "thì",
-    "là",
-    "như",
-    "được",
-    "với",
-    "đến",
-    "cho",
-    "gồm",
-    "sau đây",
-    "kèm theo",
-    "trên",
-    "đối với",
-    "thực hiện",
-    "xây dựng",
-    "ngày",
-    "đảm bảo",
-    "bảo đảm",
-    "phải",
-    "cần",
-    "sẽ",
-    "có",
-    "khi",
-    "này",
-    "triển khai",
-    "quy định",
-    "sửa đổi",
-    "hướng dẫn",
-    "bãi bỏ",
-    "thay thế",
-    "phê duyệt",
-];
-
-/// Where an issuer's name may stop: a word of [`ISSUER_STOP_WORDS`] (with or without its
-/// diacritics, as OCR leaves them), or punctuation; [`stops_name`] decides.
-static ISSUER_STOP: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = ISSUER_STOP_WORDS
-        .iter()
-        .map(|w| super::codes::tolerant_pattern(w))
-        .collect();
-    Regex::new(&format!(
-        r"(?i)\s(?:{})\b|[,;:.“”\u0022()\n]",
-        words.join("|")
-    ))
-    .expect("issuer stop pattern compiles")
-});
-
-/// Whether a match of [`ISSUER_STOP`] ends the name: punctuation does; a word does unless it
-/// is in title case or another accented word (`Bộ Tài chính` holds no "tại", nor does `Bộ
-/// Giao thông vận tải`). Stripped text (`tai`) and OCR garbles (`thwc hién`) do stop it.
-fn stops_name(found: &str) -> bool {
-    let word = found.trim();
-    let is_word = found.starts_with(char::is_whitespace);
-    if !is_word {
-        return true;
-    }
-    let lower = word.to_lowercase();
-    let folded = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    let undiacritized = word.chars().all(|c| crate::text::strip::strip_char(c) == c);
-    let other_word = !undiacritized
-        && !ISSUER_STOP_WORDS.contains(&folded.as_str())
-        && folded.split(' ').all(crate::orthography::is_syllable);
-    !is_title_case(word) && !other_word
-}
-
-static TERM_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*\((?i:khóa|khoá)[ \t]+[IVXLC]+\)").expect("term pattern compiles")
 });
 
 static SUBJECT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
@@ -488,14 +410,7 @@ fn numbered(
         Some(lead) => {
             let name_start_byte = end_byte + lead.end();
             let after = &text[name_start_byte..];
-            let mut name_len = ISSUER_STOP
-                .find_iter(after)
-                .find(|m| stops_name(m.as_str()))
-                .map_or(after.len(), |m| m.start());
-            if let Some(term) = TERM_SUFFIX.find(&after[name_len..]) {
-                name_len += term.end();
-            }
-            let name = after[..name_len].trim_end();
+            let name = after[..issuer_names::name_len(after)].trim_end();
             // "của cơ quan, đơn vị" is a possessive, not an issuer: names are capitalised.
             let is_name = name.chars().next().is_some_and(char::is_uppercase);
             is_name.then(|| {
@@ -505,7 +420,7 @@ fn numbered(
                 end_byte = name_start_byte + name.len();
                 IssuerField {
                     surface: name.to_owned(),
-                    normalized: sentence_case(name),
+                    normalized: issuer_names::sentence_case(name),
                     code: issuer_list.last().cloned(),
                     inferred: false,
                     span: Some(span(name_start, name_end)),
@@ -568,12 +483,6 @@ fn numbered(
         start,
         end,
     })
-}
-
-/// `Tài`, `Về việc`: a capital, then lower case.
-fn is_title_case(words: &str) -> bool {
-    let mut chars = words.chars();
-    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
 }
 
 /// English-model OCR reads Đ as b, B, D, P or Ð, and ĐĐ-like pairs as `BD`: a garbled type code
@@ -804,63 +713,6 @@ fn link_ids(found: &mut [Reference]) {
                     && r.number.as_ref().map(|n| &n.value) == number.as_ref()
             })
             .map(|r| r.id.clone());
-    }
-}
-
-/// Body names as they are capitalised in running text, longest first where one contains
-/// another.
-const BODY_NAMES: [&str; 22] = [
-    "Ban Chấp hành Trung ương",
-    "Ban Tuyên giáo Trung ương",
-    "Ban Tổ chức Trung ương",
-    "Ủy ban Kiểm tra",
-    "Ủy ban nhân dân",
-    "Hội đồng nhân dân",
-    "Ban Thường vụ",
-    "Ban Tuyên giáo",
-    "Ban Dân vận",
-    "Ban cán sự đảng",
-    "Ban Bí thư",
-    "Bộ Chính trị",
-    "Thủ tướng Chính phủ",
-    "Chính phủ",
-    "Trung ương Đảng",
-    "Trung ương",
-    "Tỉnh ủy",
-    "Thành ủy",
-    "Huyện ủy",
-    "Quận ủy",
-    "Đảng ủy",
-    "Văn phòng",
-];
-
-/// `BAN THƯỜNG VỤ THÀNH ỦY KHÓA XII` → `Ban Thường vụ Thành ủy khóa XII`; text already in mixed
-/// case is kept.
-pub fn sentence_case(name: &str) -> String {
-    if name.chars().any(char::is_lowercase) {
-        return name.to_owned();
-    }
-    let mut out = name.to_lowercase();
-    for body in BODY_NAMES {
-        out = out.replace(&body.to_lowercase(), body);
-    }
-    let words: Vec<String> = out
-        .split(' ')
-        .zip(name.split(' '))
-        .map(|(word, original)| {
-            let roman = !original.is_empty() && original.chars().all(|c| "IVXLC".contains(c));
-            if roman {
-                original.to_owned()
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect();
-    let joined = words.join(" ");
-    let mut chars = joined.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => joined,
     }
 }
 
