@@ -176,13 +176,16 @@ pub(super) fn relation(
         })
     })?;
     // Words that run on from the citation before ("... của Chính phủ hướng dẫn thi hành ...")
-    // describe that citation.
+    // describe that citation, also past the rest of its issuer's name, which stops at "và"
+    // ("của Bộ trưởng Bộ Tài nguyên | và Môi trường sửa đổi ...").
     let describes_previous = in_line.is_some_and(|p| {
-        p.end >= verb_at
-            || index
-                .slice(text, p.end, verb_at)
-                .trim_matches(|c: char| c.is_whitespace() || c == ',')
-                .is_empty()
+        let gap = index
+            .slice(text, p.end.min(verb_at), verb_at)
+            .trim_matches(|c: char| c.is_whitespace() || c == ',');
+        let rest_of_name = gap
+            .strip_prefix("và ")
+            .is_some_and(|rest| rest.starts_with(char::is_uppercase));
+        p.end >= verb_at || gap.is_empty() || rest_of_name
     });
     (!describes_previous).then_some(relation)
 }
@@ -274,6 +277,21 @@ mod tests {
             [
                 ("78/2025/NĐ-CP".to_owned(), None),
                 ("64/2025/QH15".to_owned(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn words_after_the_rest_of_the_previous_issuers_name_describe_that_citation() {
+        assert_eq!(
+            relations(
+                "4. Thông tư số 19/2017/TT-BTNMT của Bộ trưởng Bộ Tài nguyên và Môi trường sửa đổi, bổ sung một số điều của Thông tư số 45/2016/TT-BTNMT hết hiệu lực.\nQuyết định sửa đổi, bổ sung Quyết định số 13/2019/QĐ-UBND và thay thế Quyết định số 14/2018/QĐ-UBND."
+            ),
+            [
+                ("19/2017/TT-BTNMT".to_owned(), None),
+                ("45/2016/TT-BTNMT".to_owned(), None),
+                ("13/2019/QĐ-UBND".to_owned(), Some(Relation::Amends)),
+                ("14/2018/QĐ-UBND".to_owned(), Some(Relation::Replaces)),
             ]
         );
     }
