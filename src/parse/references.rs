@@ -165,10 +165,12 @@ const ASSEMBLY_SYMBOL: &str = r"(?P<anum>\d{1,5})/(?P<ayear>\d{4})/(?P<aissuer>(
 
 /// A law cited by its name before its number: `Luật Tổ chức Chính phủ số 63/2025/QH15`,
 /// `Luật Tần số vô tuyến điện số 42/2009/QH12`. Only an Assembly symbol may follow, so a name
-/// is never taken for the words before some other document's number.
+/// is never taken for the words before some other document's number. A name opens with a
+/// capital: in "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục số 43/2019/QH14" the number
+/// may be either law's, and the words name the one amended.
 static NAMED_ACT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[ \t]+\p{{Lu}}[\p{{L}}, ]{{0,100}}?[ \t]+(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<symbol>{ASSEMBLY_SYMBOL})\b"
+        r"^[ \t]+\p{{Lu}}[\p{{L}}, ]*?[ \t]+(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<symbol>{ASSEMBLY_SYMBOL})\b"
     ))
     .expect("named act pattern compiles")
 });
@@ -310,11 +312,13 @@ fn numbered(
     let lead = NUMBER_LEAD.find(rest).map_or(0, |m| m.end());
     let (lead, symbol) = match SYMBOL.captures(&rest[lead..]) {
         Some(symbol) => (lead, symbol),
-        None => {
+        // Only a capitalised type word opens a name ("Luật ...", not "pháp luật ...").
+        None if surface.starts_with(char::is_uppercase) => {
             let named = NAMED_ACT_LEAD.captures(rest)?;
             let lead = named.name("symbol").expect("in the pattern").start();
             (lead, SYMBOL.captures(&rest[lead..])?)
         }
+        None => return None,
     };
     let symbol_match = symbol.get(0).expect("match");
     let (system, seq, year, type_code, issuer_codes) = if let Some(n) = symbol.name("pnum") {
