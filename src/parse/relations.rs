@@ -67,11 +67,12 @@ static REPEALS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\bbãi\s+bỏ\s+{PROVISIONS}$")).expect("repeals pattern compiles")
 });
 /// Guiding words said by this text: opening a line, a sentence or an article (`Điều 4. Hướng
-/// dẫn ...`), or after "này" or a type word ("Thông tư này hướng dẫn", "ban hành Thông tư
-/// hướng dẫn"). After a noun they name other texts ("văn bản quy định chi tiết").
+/// dẫn ...`), or after "này" or a capitalised type word ("Thông tư này hướng dẫn", "ban hành
+/// Thông tư hướng dẫn"). After a noun they name other texts ("văn bản quy định chi tiết", "văn
+/// bản quy phạm pháp luật hướng dẫn").
 static GUIDES_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:\n[\s*\-+]*|[.;:)][ \t]+|\bnày\s+|\b(?:thông\s+tư|nghị\s+định|quyết\s+định|nghị\s+quyết|pháp\s+lệnh|luật)\s+)(?P<verb>hướng\s+dẫn|quy\s+định\s+chi\s+tiết)(?:\s+và\s+hướng\s+dẫn)?(?:\s+(?:thi\s+hành|thực\s+hiện|chi\s+tiết))?\s+{PROVISIONS}$"
+        r"(?i)(?:\n[\s*\-+]*|[.;:)][ \t]+|\bnày\s+|\b(?-i:Thông\s+tư|Nghị\s+định|Quyết\s+định|Nghị\s+quyết|Pháp\s+lệnh|Luật)\s+)(?P<verb>hướng\s+dẫn|quy\s+định\s+chi\s+tiết)(?:\s+và\s+hướng\s+dẫn)?(?:\s+(?:thi\s+hành|thực\s+hiện|chi\s+tiết))?\s+{PROVISIONS}$"
     ))
     .expect("guides pattern compiles")
 });
@@ -272,10 +273,11 @@ mod tests {
     fn guiding_texts_named_by_a_noun_are_not_this_texts_relation() {
         assert_eq!(
             relations(
-                "Khi lập danh mục văn bản quy định chi tiết theo quy định tại khoản 1 Điều 23 của Nghị định số 78/2025/NĐ-CP.\nhiệu lực của văn bản quy định chi tiết, biện pháp cụ thể để tổ chức, hướng dẫn thi hành Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15."
+                "Khi lập danh mục văn bản quy định chi tiết theo quy định tại khoản 1 Điều 23 của Nghị định số 78/2025/NĐ-CP.\nThực hiện văn bản quy phạm pháp luật hướng dẫn Nghị quyết số 222/2025/QH15.\nhiệu lực của văn bản quy định chi tiết, biện pháp cụ thể để tổ chức, hướng dẫn thi hành Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15."
             ),
             [
                 ("78/2025/NĐ-CP".to_owned(), None),
+                ("222/2025/QH15".to_owned(), None),
                 ("64/2025/QH15".to_owned(), None),
             ]
         );
