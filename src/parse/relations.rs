@@ -220,97 +220,85 @@ mod tests {
     use super::*;
     use crate::parse::{parse, plain_span};
 
-    fn relations(text: &str) -> Vec<(String, Option<Relation>)> {
-        parse(text, &plain_span(text))
-            .references
-            .into_iter()
-            .filter_map(|r| Some((r.number?.value, r.relation)))
-            .collect()
-    }
+    /// Each case: what it shows, the text, and every numbered citation with its relation.
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, Option<Relation>)],
+    );
+
+    const CASES: &[Case] = &[
+        (
+            "repeal of a whole text and of some of its provisions",
+            "4. Bãi bỏ Quyết định số 16/2019/QĐ-TTg.\n3. Bãi bỏ khoản 1 và khoản 2 Điều 1 Thông tư số 06/2025/TT-BTC.",
+            &[
+                ("16/2019/QĐ-TTg", Some(Relation::Repeals)),
+                ("06/2025/TT-BTC", Some(Relation::Repeals)),
+            ],
+        ),
+        (
+            "repeal of the items of a list",
+            "2. Thông tư này bãi bỏ các văn bản sau đây:\na) Thông tư số 24/2013/TT-NHNN ngày 02 tháng 12 năm 2013;\nb) Khoản 1 Điều 2 Thông tư số 13/2023/TT-BKHCN.\n3. Tổ chức thực hiện theo Thông tư số 01/2020/TT-BTC.\na) Thông tư số 02/2020/TT-BTC.",
+            &[
+                ("24/2013/TT-NHNN", Some(Relation::Repeals)),
+                ("13/2023/TT-BKHCN", Some(Relation::Repeals)),
+                ("01/2020/TT-BTC", None),
+                ("02/2020/TT-BTC", None),
+            ],
+        ),
+        (
+            "guidance of a decree or of some of its articles",
+            "Thông tư này hướng dẫn thực hiện các điểm đ, h, i, k khoản 1 Điều 12a Nghị định số 05/2011/NĐ-CP.\nNghị định này quy định chi tiết và hướng dẫn thi hành Điều 22, Điều 23 Nghị quyết số 222/2025/QH15.",
+            &[
+                ("05/2011/NĐ-CP", Some(Relation::Guides)),
+                ("222/2025/QH15", Some(Relation::Guides)),
+            ],
+        ),
+        (
+            "guiding texts named by a noun are not this texts relation",
+            "Khi lập danh mục văn bản quy định chi tiết theo quy định tại khoản 1 Điều 23 của Nghị định số 78/2025/NĐ-CP.\nThực hiện văn bản quy phạm pháp luật hướng dẫn Nghị quyết số 222/2025/QH15.\nhiệu lực của văn bản quy định chi tiết, biện pháp cụ thể để tổ chức, hướng dẫn thi hành Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15.",
+            &[
+                ("78/2025/NĐ-CP", None),
+                ("222/2025/QH15", None),
+                ("64/2025/QH15", None),
+            ],
+        ),
+        (
+            "words after the rest of the previous issuers name describe that citation",
+            "4. Thông tư số 19/2017/TT-BTNMT của Bộ trưởng Bộ Tài nguyên và Môi trường sửa đổi, bổ sung một số điều của Thông tư số 45/2016/TT-BTNMT hết hiệu lực.\nQuyết định sửa đổi, bổ sung Quyết định số 13/2019/QĐ-UBND và thay thế Quyết định số 14/2018/QĐ-UBND.",
+            &[
+                ("19/2017/TT-BTNMT", None),
+                ("45/2016/TT-BTNMT", None),
+                ("13/2019/QĐ-UBND", Some(Relation::Amends)),
+                ("14/2018/QĐ-UBND", Some(Relation::Replaces)),
+            ],
+        ),
+        (
+            "words describing the basis cited before are not this texts relation",
+            "Căn cứ Nghị định số 38/2016/NĐ-CP ngày 15 tháng 5 năm 2016 của Chính phủ quy định chi tiết một số điều của Luật Khí tượng thủy văn; Nghị định số 48/2020/NĐ-CP ngày 15 tháng 4 năm 2020 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định số 38/2016/NĐ-CP;\nCăn cứ Nghị định số 10/2025/NĐ-CP của Chính phủ hướng dẫn thi hành Nghị quyết số 197/2025/QH15;",
+            &[
+                ("38/2016/NĐ-CP", Some(Relation::LegalBasis)),
+                ("48/2020/NĐ-CP", Some(Relation::LegalBasis)),
+                ("38/2016/NĐ-CP", None),
+                ("10/2025/NĐ-CP", Some(Relation::LegalBasis)),
+                ("197/2025/QH15", None),
+            ],
+        ),
+    ];
 
     #[test]
-    fn repeal_of_a_whole_text_and_of_some_of_its_provisions() {
-        assert_eq!(
-            relations(
-                "4. Bãi bỏ Quyết định số 16/2019/QĐ-TTg.\n3. Bãi bỏ khoản 1 và khoản 2 Điều 1 Thông tư số 06/2025/TT-BTC."
-            ),
-            [
-                ("16/2019/QĐ-TTg".to_owned(), Some(Relation::Repeals)),
-                ("06/2025/TT-BTC".to_owned(), Some(Relation::Repeals)),
-            ]
-        );
-    }
-
-    #[test]
-    fn repeal_of_the_items_of_a_list() {
-        assert_eq!(
-            relations(
-                "2. Thông tư này bãi bỏ các văn bản sau đây:\na) Thông tư số 24/2013/TT-NHNN ngày 02 tháng 12 năm 2013;\nb) Khoản 1 Điều 2 Thông tư số 13/2023/TT-BKHCN.\n3. Tổ chức thực hiện theo Thông tư số 01/2020/TT-BTC.\na) Thông tư số 02/2020/TT-BTC."
-            ),
-            [
-                ("24/2013/TT-NHNN".to_owned(), Some(Relation::Repeals)),
-                ("13/2023/TT-BKHCN".to_owned(), Some(Relation::Repeals)),
-                ("01/2020/TT-BTC".to_owned(), None),
-                ("02/2020/TT-BTC".to_owned(), None),
-            ]
-        );
-    }
-
-    #[test]
-    fn guidance_of_a_decree_or_of_some_of_its_articles() {
-        assert_eq!(
-            relations(
-                "Thông tư này hướng dẫn thực hiện các điểm đ, h, i, k khoản 1 Điều 12a Nghị định số 05/2011/NĐ-CP.\nNghị định này quy định chi tiết và hướng dẫn thi hành Điều 22, Điều 23 Nghị quyết số 222/2025/QH15."
-            ),
-            [
-                ("05/2011/NĐ-CP".to_owned(), Some(Relation::Guides)),
-                ("222/2025/QH15".to_owned(), Some(Relation::Guides)),
-            ]
-        );
-    }
-
-    #[test]
-    fn guiding_texts_named_by_a_noun_are_not_this_texts_relation() {
-        assert_eq!(
-            relations(
-                "Khi lập danh mục văn bản quy định chi tiết theo quy định tại khoản 1 Điều 23 của Nghị định số 78/2025/NĐ-CP.\nThực hiện văn bản quy phạm pháp luật hướng dẫn Nghị quyết số 222/2025/QH15.\nhiệu lực của văn bản quy định chi tiết, biện pháp cụ thể để tổ chức, hướng dẫn thi hành Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15."
-            ),
-            [
-                ("78/2025/NĐ-CP".to_owned(), None),
-                ("222/2025/QH15".to_owned(), None),
-                ("64/2025/QH15".to_owned(), None),
-            ]
-        );
-    }
-
-    #[test]
-    fn words_after_the_rest_of_the_previous_issuers_name_describe_that_citation() {
-        assert_eq!(
-            relations(
-                "4. Thông tư số 19/2017/TT-BTNMT của Bộ trưởng Bộ Tài nguyên và Môi trường sửa đổi, bổ sung một số điều của Thông tư số 45/2016/TT-BTNMT hết hiệu lực.\nQuyết định sửa đổi, bổ sung Quyết định số 13/2019/QĐ-UBND và thay thế Quyết định số 14/2018/QĐ-UBND."
-            ),
-            [
-                ("19/2017/TT-BTNMT".to_owned(), None),
-                ("45/2016/TT-BTNMT".to_owned(), None),
-                ("13/2019/QĐ-UBND".to_owned(), Some(Relation::Amends)),
-                ("14/2018/QĐ-UBND".to_owned(), Some(Relation::Replaces)),
-            ]
-        );
-    }
-
-    #[test]
-    fn words_describing_the_basis_cited_before_are_not_this_texts_relation() {
-        assert_eq!(
-            relations(
-                "Căn cứ Nghị định số 38/2016/NĐ-CP ngày 15 tháng 5 năm 2016 của Chính phủ quy định chi tiết một số điều của Luật Khí tượng thủy văn; Nghị định số 48/2020/NĐ-CP ngày 15 tháng 4 năm 2020 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định số 38/2016/NĐ-CP;\nCăn cứ Nghị định số 10/2025/NĐ-CP của Chính phủ hướng dẫn thi hành Nghị quyết số 197/2025/QH15;"
-            ),
-            [
-                ("38/2016/NĐ-CP".to_owned(), Some(Relation::LegalBasis)),
-                ("48/2020/NĐ-CP".to_owned(), Some(Relation::LegalBasis)),
-                ("38/2016/NĐ-CP".to_owned(), None),
-                ("10/2025/NĐ-CP".to_owned(), Some(Relation::LegalBasis)),
-                ("197/2025/QH15".to_owned(), None),
-            ]
-        );
+    fn relations_of_each_citation() {
+        for (what, text, expected) in CASES {
+            let got: Vec<(String, Option<Relation>)> = parse(text, &plain_span(text))
+                .references
+                .into_iter()
+                .filter_map(|r| Some((r.number?.value, r.relation)))
+                .collect();
+            let expected: Vec<(String, Option<Relation>)> = expected
+                .iter()
+                .map(|&(number, relation)| (number.to_owned(), relation))
+                .collect();
+            assert_eq!(got, expected, "{what}");
+        }
     }
 }
