@@ -56,28 +56,17 @@ static ISSUER_STOP: LazyLock<Regex> = LazyLock::new(|| {
         .map(|w| super::codes::tolerant_pattern(w))
         .collect();
     Regex::new(&format!(
-        r"(?i)\s(?:{})\b|[,;:.“”\u0022()\n]",
+        r"(?i)[ \t](?:{})\b|[,;:.“”\u0022()\n]",
         words.join("|")
     ))
     .expect("issuer stop pattern compiles")
 });
 
-/// Whether a match of [`ISSUER_STOP`] ends the name: punctuation does; a word does unless it
-/// is in title case or another accented word (`Bộ Tài chính` holds no "tại", nor does `Bộ
-/// Giao thông vận tải`). Stripped text (`tai`) and OCR garbles (`thwc hién`) do stop it.
+/// Whether a match of [`ISSUER_STOP`] ends the name: punctuation and line breaks do; a word
+/// does unless it is in title case (`Bộ Tài chính` holds no "tại"). Words match with any
+/// diacritics, as OCR leaves them (`vệ` for "về"), so `Bộ Giao thông vận tải` stops at "tải".
 fn stops_name(found: &str) -> bool {
-    let word = found.trim();
-    let is_word = found.starts_with(char::is_whitespace);
-    if !is_word {
-        return true;
-    }
-    let lower = word.to_lowercase();
-    let folded = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    let undiacritized = word.chars().all(|c| crate::text::strip::strip_char(c) == c);
-    let other_word = !undiacritized
-        && !ISSUER_STOP_WORDS.contains(&folded.as_str())
-        && folded.split(' ').all(crate::orthography::is_syllable);
-    !is_title_case(word) && !other_word
+    !is_title_case(found.trim())
 }
 
 static TERM_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {

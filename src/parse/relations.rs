@@ -177,15 +177,19 @@ pub(super) fn relation(
         })
     })?;
     // Words that run on from the citation before ("... của Chính phủ hướng dẫn thi hành ...")
-    // describe that citation, also past the rest of its issuer's name, which stops at "và"
-    // ("của Bộ trưởng Bộ Tài nguyên | và Môi trường sửa đổi ...").
+    // describe that citation, also past the rest of its issuer's name where that stopped early:
+    // at "và" ("Bộ Tài nguyên | và Môi trường sửa đổi ...") or at a word like a stop word
+    // ("Bộ Giao thông vận | tải sửa đổi ...").
     let describes_previous = in_line.is_some_and(|p| {
         let gap = index
             .slice(text, p.end.min(verb_at), verb_at)
             .trim_matches(|c: char| c.is_whitespace() || c == ',');
         let rest_of_name = gap
             .strip_prefix("và ")
-            .is_some_and(|rest| rest.starts_with(char::is_uppercase));
+            .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+            || (gap != "và"
+                && !gap.contains(char::is_whitespace)
+                && gap.chars().all(char::is_lowercase));
         p.end >= verb_at || gap.is_empty() || rest_of_name
     });
     (!describes_previous).then_some(relation)
