@@ -70,6 +70,13 @@ pub enum Furniture {
     SignatureStamp,
 }
 
+/// Labels that open a publisher's digital-signature stamp (`Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH
+/// PHỦ`, `Ký bởi: CÔNG BÁO …`). PDF layout marks the stamp's lines from them, and the parser
+/// skips them in text that has no layout (a gazette saved as text).
+pub const SIGNATURE_STAMP_OPENERS: &[&str] = &["Người ký:", "Ký bởi:"];
+/// Labels of a digital-signature stamp's other lines.
+pub const SIGNATURE_STAMP_FIELDS: &[&str] = &["Email:", "Cơ quan:", "Thời gian ký:", "Ngày ký:"];
+
 /// One word of a line, where the page shows it. OCR and PDF text layers both give words with
 /// boxes; the layout, the parser's header reading and the archival exports (ALTO, hOCR, PDF text
 /// layers) all start from these.

@@ -13,7 +13,7 @@ use crate::restore::{Alternative, InputKind};
 use crate::text::{Encoding, StageReport, ToneStyle};
 
 /// Semantic version of the JSON output. Consumers should reject a major version they do not know.
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "2.0.0";
 
 /// The offset unit of every span in the output.
 pub const OFFSET_UNIT: &str = "unicode_scalar";

@@ -18,6 +18,9 @@ struct Case {
     #[serde(default)]
     dates: Vec<toml::Table>,
     document: Option<toml::Table>,
+    /// Paths into the document fields that must not be there.
+    #[serde(default)]
+    absent: Vec<String>,
 }
 
 /// `a.b.0.c` into `value`.
@@ -111,6 +114,15 @@ fn parser_cases() {
                     got,
                     want,
                     &[],
+                ));
+            }
+        }
+        for path in &case.absent {
+            let got = at(&json["document"], path);
+            if !got.is_null() {
+                failures.push(format!(
+                    "{}: document {path} should be absent, got {got}",
+                    case.name
                 ));
             }
         }

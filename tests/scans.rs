@@ -275,6 +275,8 @@ fn two_column_header_and_foot_come_out_left_block_then_right_block() {
     assert_eq!(meta["number"]["value"], "945/CV-SXD");
     assert_eq!(meta["issue_date"]["value"], "2025-06-24");
     assert_eq!(meta["issuer"]["value"], "SỞ XÂY DỰNG");
+    // The red stamp hides `GIÁM ĐỐC` from Tesseract: the name under it is still the signer.
+    assert_eq!(meta["signature"]["signer"]["value"], "Hoàng Thu Hà");
     let words = &document["source"]["pages"][0]["lines"][0]["words"];
     assert_eq!(words[0]["text"], "UBND");
 }

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::codes::{fold_lookalikes, tolerant_pattern, System};
+use crate::document::{SIGNATURE_STAMP_FIELDS, SIGNATURE_STAMP_OPENERS};
 
 /// One line of the text, or one cell of it: char range, and its content without Markdown
 /// emphasis and spaces.
@@ -57,18 +58,23 @@ pub(super) fn cells<'a>(line: &Line<'a>) -> Vec<Line<'a>> {
 /// the publisher's digital-signature stamp (`Người ký:`, `Ký bởi:`, `Email:`, `Cơ quan:`,
 /// `Thời gian ký:`, `Ngày ký:`). Their numbers and dates are the gazette's, not the document's.
 static PAGE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
-    let words = [
-        r"\d{0,4}\s*công\s+báo\b",
-        r"người\s+ký\s*:",
-        r"ký\s+bởi\s*:",
-        r"email\s*:",
-        r"cơ\s+quan\s*:",
-        r"thời\s+gian\s+ký\s*:",
-        r"ngày\s+ký\s*:",
-        r"văn\s+bản\s+quy\s+phạm\s+pháp\s+luật$",
-        r"văn\s+bản\s+hợp\s+nhất$",
-        r"\d{1,4}$",
-    ];
+    let stamp_labels = SIGNATURE_STAMP_OPENERS
+        .iter()
+        .chain(SIGNATURE_STAMP_FIELDS)
+        .map(|label| label.trim_end_matches(':').replace(' ', r"\s+") + r"\s*:");
+    let words: Vec<String> = [r"\d{0,4}\s*công\s+báo\b".to_owned()]
+        .into_iter()
+        .chain(stamp_labels)
+        .chain(
+            [
+                r"văn\s+bản\s+quy\s+phạm\s+pháp\s+luật$",
+                r"văn\s+bản\s+hợp\s+nhất$",
+                r"\d{1,4}$",
+            ]
+            .map(str::to_owned),
+        )
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     Regex::new(&format!("^(?i:{})", alternation(&words))).expect("page furniture pattern compiles")
 });
 

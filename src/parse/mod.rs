@@ -10,7 +10,9 @@ pub mod dates;
 pub mod document;
 pub mod entities;
 mod header;
+mod issuer_names;
 pub mod references;
+mod relations;
 
 use serde::Serialize;
 

@@ -15,6 +15,9 @@ use serde::Serialize;
 use super::codes::{System, CODES};
 use super::dates::{DateKind, FoundDate};
 use super::document::DocumentMeta;
+use super::issuer_names;
+pub use super::relations::Relation;
+use super::relations::{relation, Previous};
 use super::CharIndex;
 use crate::document::Span;
 
@@ -34,21 +37,6 @@ pub enum ReferenceKind {
     SelfNumbered,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Relation {
-    /// "Căn cứ ...": the legal basis.
-    CanCu,
-    /// "Thực hiện ...", "Kế hoạch thực hiện ...".
-    Implements,
-    /// "(kèm theo ...)": this text is attached to the cited document.
-    AttachedTo,
-    /// "sửa đổi, bổ sung ...": this text amends the cited document.
-    Amends,
-    /// "thay thế ...": this text replaces the cited document.
-    Replaces,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct DocTypeField {
     pub value: String,
@@ -63,6 +51,7 @@ pub struct NumberParts {
     pub seq: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<u32>,
+    /// Empty for an act of the National Assembly or its Standing Committee (`64/2025/QH15`).
     pub type_code: String,
     pub issuer_codes: Vec<String>,
 }
@@ -160,13 +149,30 @@ static NUMBER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:(?:số|SỐ|Số|s6|sé|sb|so|s&|sỐ)\s*:?\s*)?").expect("lead pattern compiles")
 });
 
-/// Party `156-KH/BTGTW` (OCR: `20- KH/TU`, `23-\n\nKL/TW`) and State `115/QĐ-TTg`,
-/// `42/2017/QĐ-UBND`.
+/// Party `156-KH/BTGTW` (OCR: `20- KH/TU`, `23-\n\nKL/TW`), State `115/QĐ-TTg`,
+/// `42/2017/QĐ-UBND`, and the acts of the National Assembly and its Standing Committee, whose
+/// symbol has no type code (`64/2025/QH15`, `222/2025/UBTVQH15`).
 static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:(?P<pnum>\d{{1,5}})[ \t]*-\s*(?P<ptype>{TYPE_CODE})[ \t]*/[ \t]*(?P<pissuer>{ISSUER_CODE}(?:-{ISSUER_CODE})*)|(?P<snum>\d{{1,5}})/(?:(?P<syear>\d{{4}})/)?(?P<stype>{TYPE_CODE})-(?P<sissuer>{ISSUER_CODE}(?:-{ISSUER_CODE})*))\b"
+        r"^(?:(?P<pnum>\d{{1,5}})[ \t]*-\s*(?P<ptype>{TYPE_CODE})[ \t]*/[ \t]*(?P<pissuer>{ISSUER_CODE}(?:-{ISSUER_CODE})*)|(?P<snum>\d{{1,5}})/(?:(?P<syear>\d{{4}})/)?(?P<stype>{TYPE_CODE})-(?P<sissuer>{ISSUER_CODE}(?:-{ISSUER_CODE})*)|{ASSEMBLY_SYMBOL})\b"
     ))
     .expect("symbol pattern compiles")
+});
+
+/// An act of the National Assembly or its Standing Committee: number, year and the body with its
+/// term (`QH15`, `UBTVQH15`).
+const ASSEMBLY_SYMBOL: &str = r"(?P<anum>\d{1,5})/(?P<ayear>\d{4})/(?P<aissuer>(?:UBTV)?QH\d{1,2})";
+
+/// A law cited by its name before its number: `Luật Tổ chức Chính phủ số 63/2025/QH15`,
+/// `Luật Tần số vô tuyến điện số 42/2009/QH12`. Only an Assembly symbol may follow, so a name
+/// is never taken for the words before some other document's number. A name opens with a
+/// capital: in "Luật sửa đổi, bổ sung một số điều của Luật Giáo dục số 43/2019/QH14" the number
+/// may be either law's, and the words name the one amended.
+static NAMED_ACT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[ \t]+\p{{Lu}}[\p{{L}}, ]*?[ \t]+(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<symbol>{ASSEMBLY_SYMBOL})\b"
+    ))
+    .expect("named act pattern compiles")
 });
 
 /// The system and type code of the document symbol `symbol` starts with (`24-TT/TU`: Party, `TT`;
@@ -193,59 +199,6 @@ static ISSUER_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("issuer lead pattern compiles")
 });
 
-/// Where an issuer's name stops: a subject or clause word (with or without its diacritics, as
-/// OCR leaves them), or punctuation.
-static ISSUER_STOP: LazyLock<Regex> = LazyLock::new(|| {
-    const WORDS: [&str; 33] = [
-        "về",
-        "ban hành",
-        "và",
-        "nhằm",
-        "để",
-        "đã",
-        "tại",
-        "trong",
-        "theo",
-        "thì",
-        "là",
-        "như",
-        "được",
-        "với",
-        "đến",
-        "cho",
-        "gồm",
-        "sau đây",
-        "kèm theo",
-        "trên",
-        "đối với",
-        "thực hiện",
-        "xây dựng",
-        "ngày",
-        "đảm bảo",
-        "bảo đảm",
-        "phải",
-        "cần",
-        "sẽ",
-        "có",
-        "khi",
-        "này",
-        "triển khai",
-    ];
-    let words: Vec<String> = WORDS
-        .iter()
-        .map(|w| super::codes::tolerant_pattern(w))
-        .collect();
-    Regex::new(&format!(
-        r"(?i)\s(?:{})(?:\s|$)|[,;:.“”\u0022()\n]",
-        words.join("|")
-    ))
-    .expect("issuer stop pattern compiles")
-});
-
-static TERM_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \t]*\((?i:khóa|khoá)[ \t]+[IVXLC]+\)").expect("term pattern compiles")
-});
-
 static SUBJECT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"^[ \t]*,?[ \t]*(?:(?P<intro>(?i:về việc|về|ban hành))[ \t]+)?(?P<quote>[“\u0022])?",
@@ -255,28 +208,8 @@ static SUBJECT_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 
 static ALIAS_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)gọi\s+tắt\s+là\s*$").expect("alias pattern compiles"));
-static BASIS_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)căn\s+cứ\s*$").expect("basis pattern compiles"));
-// "thực hiện" opening a line or sentence, or after the plan's own type word; mid-sentence
-// ("sơ kết 05 năm thực hiện ...") it describes an activity, not this text's relation.
-static IMPLEMENTS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:^|\n|\*|[.;:][ \t]+)[ \t]*(?:triển\s+khai\s+|để\s+)?thực\s+hiện\s*$|(?i:kế\s+hoạch)\s+(?:triển\s+khai\s+)?thực\s+hiện\s*$",
-    )
-    .expect("implements pattern compiles")
-});
-static AMENDS_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bsửa\s+đổi(?:\s*,\s*|\s+)(?:bổ\s+sung\s+)?(?:một\s+số\s+điều\s+(?:của\s+)?)?$|\bbổ\s+sung\s+$")
-        .expect("amends pattern compiles")
-});
-static REPLACES_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bthay\s+thế\s+(?:cho\s+)?$").expect("replaces pattern compiles")
-});
 static THIS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[ \t]+(?:này|NÀY)\b").expect("this pattern compiles"));
-static ATTACHED_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)kèm\s+theo\s*$").expect("attached pattern compiles"));
-
 /// Finds every reference in `text`. Dates that turn out to be a cited document's date are
 /// retyped [`DateKind::Reference`].
 pub fn find(
@@ -293,6 +226,11 @@ pub fn find(
         let Some(doc_type) = CODES.type_by_word(surface) else {
             continue;
         };
+        // The word inside a cited law's name ("Luật Ban hành văn bản quy phạm pháp luật số
+        // 64/2025/QH15") is part of that citation.
+        if found.last().is_some_and(|r| start < r.end) {
+            continue;
+        }
         let before = index.slice(text, start.saturating_sub(60), start);
         let capitalized = surface.chars().next().is_some_and(char::is_uppercase);
         let rest = &text[word.end()..];
@@ -307,7 +245,16 @@ pub fn find(
             span,
         ) {
             let mut reference = reference;
-            reference.relation = relation(before);
+            let previous = found
+                .iter()
+                .rev()
+                .find(|r| r.number.is_some())
+                .map(|r| Previous {
+                    start: r.start,
+                    end: r.end,
+                    relation: r.relation,
+                });
+            reference.relation = relation(text, index, start, previous);
             if ALIAS_BEFORE.is_match(before) {
                 reference.kind = ReferenceKind::AliasDefinition;
             }
@@ -363,7 +310,16 @@ fn numbered(
 ) -> Option<Reference> {
     let rest = &text[word_end_byte..];
     let lead = NUMBER_LEAD.find(rest).map_or(0, |m| m.end());
-    let symbol = SYMBOL.captures(&rest[lead..])?;
+    let (lead, symbol) = match SYMBOL.captures(&rest[lead..]) {
+        Some(symbol) => (lead, symbol),
+        // Only a capitalised type word opens a name ("Luật ...", not "pháp luật ...").
+        None if surface.starts_with(char::is_uppercase) => {
+            let named = NAMED_ACT_LEAD.captures(rest)?;
+            let lead = named.name("symbol").expect("in the pattern").start();
+            (lead, SYMBOL.captures(&rest[lead..])?)
+        }
+        None => return None,
+    };
     let symbol_match = symbol.get(0).expect("match");
     let (system, seq, year, type_code, issuer_codes) = if let Some(n) = symbol.name("pnum") {
         (
@@ -372,6 +328,14 @@ fn numbered(
             None,
             &symbol["ptype"],
             &symbol["pissuer"],
+        )
+    } else if let Some(n) = symbol.name("anum") {
+        (
+            System::State,
+            n.as_str(),
+            Some(&symbol["ayear"]),
+            "",
+            &symbol["aissuer"],
         )
     } else {
         (
@@ -383,7 +347,8 @@ fn numbered(
         )
     };
     let mut warnings = Vec::new();
-    let type_code = if CODES.is_type_code(type_code) {
+    // An Assembly symbol has no type code: the type is the word's.
+    let type_code = if type_code.is_empty() || CODES.is_type_code(type_code) {
         type_code.to_owned()
     } else {
         let repaired = repair_type_code(type_code, type_word, system)?;
@@ -397,9 +362,10 @@ fn numbered(
     let issuer_list: Vec<String> = issuer_codes.split('-').map(str::to_owned).collect();
     let value = match system {
         System::Party => format!("{seq}-{type_code}/{issuer_codes}"),
-        System::State => match year {
-            Some(year) => format!("{seq}/{year}/{type_code}-{issuer_codes}"),
-            None => format!("{seq}/{type_code}-{issuer_codes}"),
+        System::State => match (year, type_code) {
+            (Some(year), "") => format!("{seq}/{year}/{issuer_codes}"),
+            (Some(year), _) => format!("{seq}/{year}/{type_code}-{issuer_codes}"),
+            (None, _) => format!("{seq}/{type_code}-{issuer_codes}"),
         },
     };
     let surface_symbol = symbol_match.as_str();
@@ -448,11 +414,7 @@ fn numbered(
         Some(lead) => {
             let name_start_byte = end_byte + lead.end();
             let after = &text[name_start_byte..];
-            let mut name_len = ISSUER_STOP.find(after).map_or(after.len(), |m| m.start());
-            if let Some(term) = TERM_SUFFIX.find(&after[name_len..]) {
-                name_len += term.end();
-            }
-            let name = after[..name_len].trim_end();
+            let name = after[..issuer_names::name_len(after)].trim_end();
             // "của cơ quan, đơn vị" is a possessive, not an issuer: names are capitalised.
             let is_name = name.chars().next().is_some_and(char::is_uppercase);
             is_name.then(|| {
@@ -462,7 +424,7 @@ fn numbered(
                 end_byte = name_start_byte + name.len();
                 IssuerField {
                     surface: name.to_owned(),
-                    normalized: sentence_case(name),
+                    normalized: issuer_names::sentence_case(name),
                     code: issuer_list.last().cloned(),
                     inferred: false,
                     span: Some(span(name_start, name_end)),
@@ -504,7 +466,7 @@ fn numbered(
         doc_type: DocTypeField {
             value: type_word.to_owned(),
             surface: surface.to_owned(),
-            code: Some(type_code.to_owned()),
+            code: (!type_code.is_empty()).then(|| type_code.to_owned()),
         },
         number: Some(number),
         date,
@@ -628,22 +590,6 @@ fn clause_end(tail: &str) -> usize {
         }
     }
     tail.len()
-}
-
-fn relation(before: &str) -> Option<Relation> {
-    if BASIS_BEFORE.is_match(before) {
-        Some(Relation::CanCu)
-    } else if AMENDS_BEFORE.is_match(before) {
-        Some(Relation::Amends)
-    } else if REPLACES_BEFORE.is_match(before) {
-        Some(Relation::Replaces)
-    } else if IMPLEMENTS_BEFORE.is_match(before) {
-        Some(Relation::Implements)
-    } else if ATTACHED_BEFORE.is_match(before) {
-        Some(Relation::AttachedTo)
-    } else {
-        None
-    }
 }
 
 /// A capitalised host type word with no number ("theo Kế hoạch.", "ban hành Kế hoạch thực
@@ -771,63 +717,6 @@ fn link_ids(found: &mut [Reference]) {
                     && r.number.as_ref().map(|n| &n.value) == number.as_ref()
             })
             .map(|r| r.id.clone());
-    }
-}
-
-/// Body names as they are capitalised in running text, longest first where one contains
-/// another.
-const BODY_NAMES: [&str; 22] = [
-    "Ban Chấp hành Trung ương",
-    "Ban Tuyên giáo Trung ương",
-    "Ban Tổ chức Trung ương",
-    "Ủy ban Kiểm tra",
-    "Ủy ban nhân dân",
-    "Hội đồng nhân dân",
-    "Ban Thường vụ",
-    "Ban Tuyên giáo",
-    "Ban Dân vận",
-    "Ban cán sự đảng",
-    "Ban Bí thư",
-    "Bộ Chính trị",
-    "Thủ tướng Chính phủ",
-    "Chính phủ",
-    "Trung ương Đảng",
-    "Trung ương",
-    "Tỉnh ủy",
-    "Thành ủy",
-    "Huyện ủy",
-    "Quận ủy",
-    "Đảng ủy",
-    "Văn phòng",
-];
-
-/// `BAN THƯỜNG VỤ THÀNH ỦY KHÓA XII` → `Ban Thường vụ Thành ủy khóa XII`; text already in mixed
-/// case is kept.
-pub fn sentence_case(name: &str) -> String {
-    if name.chars().any(char::is_lowercase) {
-        return name.to_owned();
-    }
-    let mut out = name.to_lowercase();
-    for body in BODY_NAMES {
-        out = out.replace(&body.to_lowercase(), body);
-    }
-    let words: Vec<String> = out
-        .split(' ')
-        .zip(name.split(' '))
-        .map(|(word, original)| {
-            let roman = !original.is_empty() && original.chars().all(|c| "IVXLC".contains(c));
-            if roman {
-                original.to_owned()
-            } else {
-                word.to_owned()
-            }
-        })
-        .collect();
-    let joined = words.join(" ");
-    let mut chars = joined.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => joined,
     }
 }
 

@@ -6,13 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::document::{BBox, Furniture, Line, Page};
+use crate::document::{
+    BBox, Furniture, Line, Page, SIGNATURE_STAMP_FIELDS, SIGNATURE_STAMP_OPENERS,
+};
 
-/// Labels that open a digital-signature stamp (`Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ`,
-/// `Ký bởi: CÔNG BÁO …`).
-const STAMP_OPENERS: &[&str] = &["Người ký:", "Ký bởi:"];
-/// Labels of the stamp's other lines.
-const STAMP_FIELDS: &[&str] = &["Email:", "Cơ quan:", "Thời gian ký:", "Ngày ký:"];
 /// The stamp's lines sit under its first within this many of its line heights.
 const STAMP_DEPTH: f64 = 6.0;
 /// A top or bottom line is a running head when its form (digits folded) is on at least this
@@ -60,7 +57,7 @@ fn starts_with_any(text: &str, labels: &[&str]) -> bool {
 fn mark_stamps(lines: &mut [Line]) {
     let openers: Vec<BBox> = lines
         .iter()
-        .filter(|l| starts_with_any(&l.text, STAMP_OPENERS))
+        .filter(|l| starts_with_any(&l.text, SIGNATURE_STAMP_OPENERS))
         .filter_map(|l| l.bbox)
         .collect();
     for opener in openers {
@@ -69,12 +66,12 @@ fn mark_stamps(lines: &mut [Line]) {
             let Some(bbox) = line.bbox else { continue };
             let below = f64::from(bbox.y) - f64::from(opener.y);
             let aligned = (f64::from(bbox.x) - f64::from(opener.x)).abs() <= height;
-            let is_opener = bbox == opener && starts_with_any(&line.text, STAMP_OPENERS);
+            let is_opener = bbox == opener && starts_with_any(&line.text, SIGNATURE_STAMP_OPENERS);
             if is_opener
                 || (aligned
                     && below > 0.0
                     && below <= STAMP_DEPTH * height
-                    && starts_with_any(&line.text, STAMP_FIELDS))
+                    && starts_with_any(&line.text, SIGNATURE_STAMP_FIELDS))
             {
                 line.furniture = Some(Furniture::SignatureStamp);
             }

@@ -1,0 +1,150 @@
+//! Issuer names in citations ("... của Ban Thường vụ Tỉnh ủy khóa XII về ..."): where the name
+//! ends, and how it is capitalised in running text.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Words that end an issuer's name: a subject or clause word.
+const ISSUER_STOP_WORDS: [&str; 39] = [
+    "về",
+    "ban hành",
+    "và",
+    "nhằm",
+    "để",
+    "đã",
+    "tại",
+    "trong",
+    "theo",
+    "thì",
+    "là",
+    "như",
+    "được",
+    "với",
+    "đến",
+    "cho",
+    "gồm",
+    "sau đây",
+    "kèm theo",
+    "trên",
+    "đối với",
+    "thực hiện",
+    "xây dựng",
+    "ngày",
+    "đảm bảo",
+    "bảo đảm",
+    "phải",
+    "cần",
+    "sẽ",
+    "có",
+    "khi",
+    "này",
+    "triển khai",
+    "quy định",
+    "sửa đổi",
+    "hướng dẫn",
+    "bãi bỏ",
+    "thay thế",
+    "phê duyệt",
+];
+
+/// Where an issuer's name may stop: a word of [`ISSUER_STOP_WORDS`] (with or without its
+/// diacritics, as OCR leaves them), or punctuation; [`stops_name`] decides.
+static ISSUER_STOP: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<String> = ISSUER_STOP_WORDS
+        .iter()
+        .map(|w| super::codes::tolerant_pattern(w))
+        .collect();
+    Regex::new(&format!(
+        r"(?i)[ \t](?:{})\b|[,;:.“”\u0022()\n]",
+        words.join("|")
+    ))
+    .expect("issuer stop pattern compiles")
+});
+
+/// Whether a match of [`ISSUER_STOP`] ends the name: punctuation and line breaks do; a word
+/// does unless it is in title case (`Bộ Tài chính` holds no "tại"). Words match with any
+/// diacritics, as OCR leaves them (`vệ` for "về"), so `Bộ Giao thông vận tải` stops at "tải".
+fn stops_name(found: &str) -> bool {
+    !is_title_case(found.trim())
+}
+
+static TERM_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*\((?i:khóa|khoá)[ \t]+[IVXLC]+\)").expect("term pattern compiles")
+});
+
+/// Bytes of `after` (which starts at an issuer's name) the name takes: up to its stop, with
+/// the term after it (`(khóa XII)`).
+pub(super) fn name_len(after: &str) -> usize {
+    let mut len = ISSUER_STOP
+        .find_iter(after)
+        .find(|m| stops_name(m.as_str()))
+        .map_or(after.len(), |m| m.start());
+    if let Some(term) = TERM_SUFFIX.find(&after[len..]) {
+        len += term.end();
+    }
+    len
+}
+
+/// `Tài`, `Về việc`: a capital, then lower case.
+fn is_title_case(words: &str) -> bool {
+    let mut chars = words.chars();
+    chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+}
+
+/// Body names as they are capitalised in running text, longest first where one contains
+/// another.
+const BODY_NAMES: [&str; 22] = [
+    "Ban Chấp hành Trung ương",
+    "Ban Tuyên giáo Trung ương",
+    "Ban Tổ chức Trung ương",
+    "Ủy ban Kiểm tra",
+    "Ủy ban nhân dân",
+    "Hội đồng nhân dân",
+    "Ban Thường vụ",
+    "Ban Tuyên giáo",
+    "Ban Dân vận",
+    "Ban cán sự đảng",
+    "Ban Bí thư",
+    "Bộ Chính trị",
+    "Thủ tướng Chính phủ",
+    "Chính phủ",
+    "Trung ương Đảng",
+    "Trung ương",
+    "Tỉnh ủy",
+    "Thành ủy",
+    "Huyện ủy",
+    "Quận ủy",
+    "Đảng ủy",
+    "Văn phòng",
+];
+
+/// `BAN THƯỜNG VỤ THÀNH ỦY KHÓA XII` → `Ban Thường vụ Thành ủy khóa XII`; text already in mixed
+/// case is kept.
+pub(super) fn sentence_case(name: &str) -> String {
+    if name.chars().any(char::is_lowercase) {
+        return name.to_owned();
+    }
+    let mut out = name.to_lowercase();
+    for body in BODY_NAMES {
+        out = out.replace(&body.to_lowercase(), body);
+    }
+    let words: Vec<String> = out
+        .split(' ')
+        .zip(name.split(' '))
+        .map(|(word, original)| {
+            let roman = !original.is_empty() && original.chars().all(|c| "IVXLC".contains(c));
+            if roman {
+                original.to_owned()
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => joined,
+    }
+}
