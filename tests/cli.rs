@@ -260,18 +260,18 @@ fn ten_megabyte_single_line_is_processed() {
     );
 }
 
-#[test]
-fn closed_stdout_ends_the_run_quietly() {
+/// Runs vanban with `args` and closes its output pipe at once, as `| head` does once it has
+/// read enough (before the first write here: loading the model alone takes longer): the run
+/// must end with exit 0 and no panic or pipe error on stderr.
+fn assert_closed_stdout_ends_quietly(args: &[&str]) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("vanban"))
-        .args(["process"])
-        .arg(repo_path("fixtures/seeds"))
+        .args(args)
         .env("OMP_THREAD_LIMIT", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = [0u8; 1];
-    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
     let status = child.wait().unwrap();
     let mut stderr = String::new();
     child
@@ -282,6 +282,28 @@ fn closed_stdout_ends_the_run_quietly() {
         .unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn closed_stdout_ends_the_run_quietly() {
+    let seeds = repo_path("fixtures/seeds");
+    assert_closed_stdout_ends_quietly(&["process", seeds.to_str().unwrap()]);
+}
+
+/// `vanban eval restore | head` panicked in `println!` once the pipe closed (exit 101).
+#[test]
+fn eval_report_into_a_closed_pipe_does_not_panic() {
+    let gold = repo_path("fixtures/gold/seed002-lines-1-60.gold.txt");
+    let input = repo_path("fixtures/gold/seed002-lines-1-60.ocr.txt");
+    assert_closed_stdout_ends_quietly(&[
+        "eval",
+        "restore",
+        "--gold",
+        gold.to_str().unwrap(),
+        "--input",
+        input.to_str().unwrap(),
+    ]);
 }
 
 #[test]

@@ -5,7 +5,23 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
-use super::EXIT_OK;
+use super::{EXIT_FATAL, EXIT_OK};
+
+/// `println!` for the reports: a closed pipe (`vanban eval restore ... | head`) ends the report
+/// quietly with exit 0, as the other commands do, where `println!` would panic; another write
+/// error ends it with the error and exit 2.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("vanban: writing to standard output: {error}");
+                std::process::exit(i32::from(EXIT_FATAL));
+            }
+            std::process::exit(i32::from(EXIT_OK));
+        }
+    }};
+}
 use vanban::eval::restore::{evaluate, RestoreScore, Tally};
 use vanban::model::Model;
 use vanban::restore::confusion::ConfusionTable;
@@ -220,15 +236,20 @@ fn run_pdf_text(args: PdfTextArgs) -> anyhow::Result<u8> {
         .map(|path| evaluate(path, gold_of(path)))
         .collect::<Result<_, _>>()?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&scores)?);
+        report!("{}", serde_json::to_string_pretty(&scores)?);
         return Ok(EXIT_OK);
     }
     let sum = |f: &dyn Fn(&vanban::eval::pdf_text::FileScore) -> usize| -> usize {
         scores.iter().map(f).sum()
     };
-    println!(
+    report!(
         "{:<58} {:>5} {:>8} {:>5} {:>4} {:>4}  fields",
-        "file", "pages", "CER", "FFFD", "OCR", "furn"
+        "file",
+        "pages",
+        "CER",
+        "FFFD",
+        "OCR",
+        "furn"
     );
     for s in &scores {
         let fields = s.fields.as_ref().map_or(String::new(), |f| {
@@ -245,7 +266,7 @@ fn run_pdf_text(args: PdfTextArgs) -> anyhow::Result<u8> {
                 f.gold_year
             )
         });
-        println!(
+        report!(
             "{:<58} {:>5} {:>7.3}% {:>5} {:>4} {:>4}  {fields}",
             s.file,
             s.pages,
@@ -255,13 +276,13 @@ fn run_pdf_text(args: PdfTextArgs) -> anyhow::Result<u8> {
             s.furniture_lines
         );
         for (page, reason) in &s.rejected {
-            println!("    page {page} would be OCR'd: {reason}");
+            report!("    page {page} would be OCR'd: {reason}");
         }
     }
     let pages = sum(&|s| s.pages);
     let seconds: f64 = scores.iter().map(|s| s.seconds).sum();
     let pdftotext_seconds: f64 = scores.iter().map(|s| s.pdftotext_seconds).sum();
-    println!(
+    report!(
         "total: {} files, {pages} pages, CER {:.3}% ({} edits / {} chars), U+FFFD {} (pdftotext {}), \
          pages to OCR {} ({} without pdftotext text), furniture lines {}",
         scores.len(),
@@ -274,7 +295,7 @@ fn run_pdf_text(args: PdfTextArgs) -> anyhow::Result<u8> {
         sum(&|s| s.rejected_without_reference_text),
         sum(&|s| s.furniture_lines),
     );
-    println!(
+    report!(
         "time: text layers {:.2} s ({:.0} pages/s), pdftotext -layout {:.2} s (wall, whole files)",
         seconds,
         pages as f64 / seconds.max(f64::EPSILON),
@@ -285,7 +306,7 @@ fn run_pdf_text(args: PdfTextArgs) -> anyhow::Result<u8> {
         let count = |ok: &dyn Fn(&&vanban::eval::pdf_text::Fields) -> bool| {
             fields.iter().filter(|f| ok(f)).count()
         };
-        println!(
+        report!(
             "fields: number {}/{n}, type {}/{n}, year {}/{n}",
             count(&|f| f.number_ok()),
             count(&|f| f.doc_type_ok()),
@@ -318,15 +339,22 @@ fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {
         .context("starting worker threads")?;
     let score = pool.install(|| evaluate(&restorer, &pages));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&score)?);
+        report!("{}", serde_json::to_string_pretty(&score)?);
         return Ok(EXIT_OK);
     }
-    println!(
+    report!(
         "{:<5} {:<8} {:>5} {:>7} {:>10} {:>10} {:>10} {:>10}",
-        "lang", "pages", "n", "words", "CER before", "CER after", "WER before", "WER after"
+        "lang",
+        "pages",
+        "n",
+        "words",
+        "CER before",
+        "CER after",
+        "WER before",
+        "WER after"
     );
     for row in &score.rows {
-        println!(
+        report!(
             "{:<5} {:<8} {:>5} {:>7} {:>9.2}% {:>9.2}% {:>9.2}% {:>9.2}%",
             row.lang,
             row.degradation,
@@ -338,9 +366,12 @@ fn run_ocr_roundtrip(args: OcrRoundtripArgs) -> anyhow::Result<u8> {
             row.wer_after * 100.0
         );
     }
-    println!(
+    report!(
         "speed {:.0} words/s ({} words, {:.3} s, {} threads)",
-        score.words_per_second, score.words, score.seconds, score.threads
+        score.words_per_second,
+        score.words,
+        score.seconds,
+        score.threads
     );
     Ok(EXIT_OK)
 }
@@ -416,7 +447,7 @@ fn run_restore(args: RestoreEvalArgs) -> anyhow::Result<u8> {
         .context("starting worker threads")?;
     let score = pool.install(|| evaluate(&restorer, &gold, input.as_deref(), &options));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&score)?);
+        report!("{}", serde_json::to_string_pretty(&score)?);
     } else {
         print_score(&score);
     }
@@ -425,27 +456,31 @@ fn run_restore(args: RestoreEvalArgs) -> anyhow::Result<u8> {
 
 fn print_score(score: &RestoreScore) {
     let line = |name: &str, t: &Tally| {
-        println!(
+        report!(
             "{name:<24} {:>7.3} %  ({} / {})",
             t.accuracy * 100.0,
             t.correct,
             t.total
         )
     };
-    println!("model                    {}", score.model);
+    report!("model                    {}", score.model);
     line("syllable accuracy", &score.syllables);
     line("ambiguous syllables", &score.ambiguous);
     line("all-caps lines", &score.all_caps_lines);
     line("capitalized words", &score.capitalized);
-    println!(
+    report!(
         "codes changed            {} of {}",
-        score.codes_changed, score.codes
+        score.codes_changed,
+        score.codes
     );
     line("code words identical", &score.code_words);
-    println!("misaligned lines         {}", score.misaligned_lines);
-    println!(
+    report!("misaligned lines         {}", score.misaligned_lines);
+    report!(
         "speed                    {:.0} words/s ({} words, {:.3} s, {} threads)",
-        score.words_per_second, score.words, score.seconds, score.threads
+        score.words_per_second,
+        score.words,
+        score.seconds,
+        score.threads
     );
     if !score.confusions.is_empty() {
         let top: Vec<String> = score
@@ -454,7 +489,7 @@ fn print_score(score: &RestoreScore) {
             .take(15)
             .map(|c| format!("{}→{} ×{}", c.gold, c.output, c.count))
             .collect();
-        println!("top errors               {}", top.join(", "));
+        report!("top errors               {}", top.join(", "));
     }
 }
 
@@ -496,17 +531,28 @@ fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
     let fields = score_documents(&gold_documents, &documents);
     if args.json {
         let both = serde_json::json!({"references": references, "documents": fields});
-        println!("{}", serde_json::to_string_pretty(&both)?);
+        report!("{}", serde_json::to_string_pretty(&both)?);
         return Ok(EXIT_OK);
     }
-    println!(
+    report!(
         "{:<18} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7}",
-        "kind", "gold", "pred", "match", "P", "R", "F1"
+        "kind",
+        "gold",
+        "pred",
+        "match",
+        "P",
+        "R",
+        "F1"
     );
     let row = |name: &str, p: &vanban::eval::parse::Prf| {
-        println!(
+        report!(
             "{name:<18} {:>5} {:>5} {:>5} {:>7.3} {:>7.3} {:>7.3}",
-            p.gold, p.predicted, p.matched, p.precision, p.recall, p.f1
+            p.gold,
+            p.predicted,
+            p.matched,
+            p.precision,
+            p.recall,
+            p.f1
         )
     };
     for (kind, prf) in &references.per_kind {
@@ -514,7 +560,7 @@ fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
     }
     row("full + short", &references.full_short);
     row("alias + self", &references.alias_self);
-    println!(
+    report!(
         "exact spans        {} of {} matched ({:.1} %); numbers right {}, dates right {}",
         references.exact_spans,
         references.matched,
@@ -522,25 +568,26 @@ fn run_parse(args: ParseEvalArgs) -> anyhow::Result<u8> {
         references.numbers_right,
         references.dates_right
     );
-    println!(
+    report!(
         "document fields    {} of {} right",
-        fields.right, fields.total
+        fields.right,
+        fields.total
     );
     for check in fields.checks.iter().filter(|c| !c.right) {
-        println!(
+        report!(
             "  wrong {} {}: gold {:?}, predicted {:?}",
-            check.file, check.field, check.gold, check.predicted
+            check.file,
+            check.field,
+            check.gold,
+            check.predicted
         );
     }
     if args.verbose {
-        references
-            .misses
-            .iter()
-            .for_each(|m| println!("  miss {m}"));
+        references.misses.iter().for_each(|m| report!("  miss {m}"));
         references
             .spurious
             .iter()
-            .for_each(|m| println!("  spurious {m}"));
+            .for_each(|m| report!("  spurious {m}"));
     }
     Ok(EXIT_OK)
 }
@@ -619,12 +666,12 @@ fn run_parse_gold(
     }
     let score = score_gold_documents(&gold, &records);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&score)?);
+        report!("{}", serde_json::to_string_pretty(&score)?);
         return Ok(EXIT_OK);
     }
     let row = |name: &str, tally: &FieldTally| {
         if tally.total > 0 {
-            println!(
+            report!(
                 "{name:<16} {:>4} of {:>4} right ({:.1} %)",
                 tally.right,
                 tally.total,
@@ -644,7 +691,7 @@ fn run_parse_gold(
         tally
             .misses
             .iter()
-            .for_each(|miss| println!("  wrong {field} {miss}"));
+            .for_each(|miss| report!("  wrong {field} {miss}"));
     }
     Ok(EXIT_OK)
 }
@@ -663,7 +710,7 @@ fn print_wer_groups(scores: &[vanban::eval::ocr::FixtureScore]) {
     }
     for (look, [raw, out, words, bytes]) in groups {
         let rate = |edits: usize| edits as f64 / words.max(1) as f64 * 100.0;
-        println!(
+        report!(
             "{look:<10} WER raw {:>6.2}%  WER out {:>6.2}%  ({words} words, JSON {:.1} kB)",
             rate(raw),
             rate(out),
@@ -721,10 +768,10 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
             .collect::<vanban::Result<Vec<_>>>()
     })?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&scores)?);
+        report!("{}", serde_json::to_string_pretty(&scores)?);
         return Ok(EXIT_OK);
     }
-    println!(
+    report!(
         "{:<24} {:>5} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>8}",
         "fixture",
         "pages",
@@ -749,7 +796,7 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
             })
             .collect();
         methods.dedup();
-        println!(
+        report!(
             "{:<24} {:>5} {:<10} {:>7.2}% {:>7.2}% {:>7.2}% {:>7.2}% {:>8.2} {:>8.3} {:>7.2} {:>8.1}",
             score.name,
             score.pages,
@@ -768,7 +815,7 @@ fn run_ocr(args: OcrEvalArgs) -> anyhow::Result<u8> {
     let pages: usize = scores.iter().map(|s| s.pages).sum();
     let ingest: f64 = scores.iter().map(|s| s.ingest_seconds).sum();
     let stages: f64 = scores.iter().map(|s| s.stages_seconds).sum();
-    println!(
+    report!(
         "total: {pages} pages, {:.2} pages/s; the stages after reading add {:.1} % to it ({} threads)",
         pages as f64 / (ingest + stages),
         stages / ingest * 100.0,
