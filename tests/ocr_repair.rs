@@ -2,6 +2,8 @@
 //! alternatives of `choice-cases.toml`, the seed 002 word-accuracy gate, and the invariant that
 //! codes and numbers come back byte-identical.
 
+mod common;
+
 use proptest::prelude::*;
 use serde::Deserialize;
 use vanban::document::{
@@ -22,11 +24,6 @@ fn options(input_kind: InputKind) -> RestoreOptions {
 }
 
 #[derive(Debug, Deserialize)]
-struct Cases {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
 struct Case {
     name: String,
     kind: String,
@@ -36,9 +33,9 @@ struct Case {
 
 #[test]
 fn confusion_cases() {
-    let cases: Cases = toml::from_str(include_str!("data/restore/ocr-cases.toml")).unwrap();
+    let cases: Vec<Case> = common::toml_cases(include_str!("data/restore/ocr-cases.toml"));
     let mut failures = Vec::new();
-    for case in &cases.case {
+    for case in &cases {
         let kind = match case.kind.as_str() {
             "ocr-eng" => InputKind::OcrEng,
             "ocr-vie" => InputKind::OcrVie,
@@ -54,11 +51,6 @@ fn confusion_cases() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-#[derive(Debug, Deserialize)]
-struct ChoiceCases {
-    case: Vec<ChoiceCase>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,10 +128,9 @@ fn choice_page(case: &ChoiceCase) -> Page {
 
 #[test]
 fn tesseract_choice_cases() {
-    let cases: ChoiceCases =
-        toml::from_str(include_str!("data/restore/choice-cases.toml")).unwrap();
+    let cases: Vec<ChoiceCase> = common::toml_cases(include_str!("data/restore/choice-cases.toml"));
     let mut failures = Vec::new();
-    for case in &cases.case {
+    for case in &cases {
         let pages = [choice_page(case)];
         let raw = RawText::from_pages(&pages);
         let identity = OffsetMap::identity(raw.char_len());

@@ -1,14 +1,11 @@
 //! Runs the parser cases of `tests/data/parse/cases.toml`: each names the references, dates and
 //! document fields the parser must report for a text.
 
+mod common;
+
 use serde::Deserialize;
 use serde_json::Value;
 use vanban::parse::{parse, plain_span};
-
-#[derive(Debug, Deserialize)]
-struct Cases {
-    case: Vec<Case>,
-}
 
 #[derive(Debug, Deserialize)]
 struct Case {
@@ -53,10 +50,9 @@ fn expect_fields(
 #[test]
 fn parser_cases() {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/parse/cases.toml");
-    let cases: Cases = toml::from_str(&std::fs::read_to_string(&file).expect("cases file"))
-        .expect("cases file is valid TOML");
+    let cases: Vec<Case> = common::toml_cases(&std::fs::read_to_string(&file).expect("cases file"));
     let mut failures = Vec::new();
-    for case in &cases.case {
+    for case in &cases {
         let parsed = parse(&case.text, &plain_span(&case.text));
         let json = serde_json::to_value(&parsed).expect("parser output serializes");
         if let Some(expected) = &case.references {

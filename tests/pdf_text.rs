@@ -11,11 +11,6 @@ use vanban::document::Page;
 use vanban::eval::pdf_text::{evaluate, fold, pdfs, pdftotext_pages};
 
 #[derive(Debug, Deserialize)]
-struct Cases {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
 struct Case {
     name: String,
     file: String,
@@ -44,13 +39,13 @@ fn pdftotext_installed() -> bool {
 #[test]
 fn font_and_layout_cases() {
     let text = std::fs::read_to_string(common::repo_path("tests/data/pdf/cases.toml")).unwrap();
-    let cases: Cases = toml::from_str(&text).unwrap();
+    let cases: Vec<Case> = common::toml_cases(&text);
     let check_with_pdftotext = pdftotext_installed();
     if !check_with_pdftotext {
         println!("pdftotext is not installed: the cases are not compared with poppler's text");
     }
     let mut failures = Vec::new();
-    for case in &cases.case {
+    for case in &cases {
         let pages = pages(&case.file);
         let lines = pages.iter().flat_map(|p| &p.lines);
         let body: Vec<&str> = lines

@@ -1,5 +1,7 @@
 //! Restoration outputs on fixed inputs and the invariants every output keeps.
 
+mod common;
+
 use proptest::prelude::*;
 use serde::Deserialize;
 use vanban::restore::{InputKind, RestoreOptions, Restorer};
@@ -15,11 +17,6 @@ fn restore(text: &str) -> String {
 }
 
 #[derive(Debug, Deserialize)]
-struct Cases {
-    case: Vec<Case>,
-}
-
-#[derive(Debug, Deserialize)]
 struct Case {
     name: String,
     input: String,
@@ -29,13 +26,12 @@ struct Case {
 /// The rules of `tests/data/restore/stripped-cases.toml`, every failing case reported at once.
 #[test]
 fn stripped_cases() {
-    let cases: Cases = toml::from_str(include_str!("data/restore/stripped-cases.toml")).unwrap();
+    let cases: Vec<Case> = common::toml_cases(include_str!("data/restore/stripped-cases.toml"));
     let options = RestoreOptions {
         input_kind: InputKind::Stripped,
         ..RestoreOptions::default()
     };
     let failures: Vec<String> = cases
-        .case
         .iter()
         .filter_map(|case| {
             let output = restorer().restore_text(&case.input, &options);

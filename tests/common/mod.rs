@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 
 pub fn repo_path(relative: &str) -> PathBuf {
@@ -47,4 +49,15 @@ pub fn assert_valid(record: &Value) {
         "record violates the schema:\n{}",
         errors.join("\n")
     );
+}
+
+/// The `[[case]]` tables of a harness's TOML file of test cases (`tests/data/…`).
+pub fn toml_cases<T: DeserializeOwned>(toml: &str) -> Vec<T> {
+    #[derive(Deserialize)]
+    struct Cases<T> {
+        case: Vec<T>,
+    }
+    toml::from_str::<Cases<T>>(toml)
+        .expect("test cases are valid TOML")
+        .case
 }
