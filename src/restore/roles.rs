@@ -107,20 +107,22 @@ pub fn is_acronym(text: &str, start: usize, end: usize) -> bool {
             !w.is_empty() && w.chars().all(|c| c.is_alphabetic() && !c.is_lowercase())
         })
     };
-    let not_letter = |c: char| !c.is_alphanumeric();
+    // The neighbour is the run of letters of the next chunk that faces the word (`BÁO` of
+    // `CÔNG BÁO/Số`), empty when punctuation faces it (`HU,`).
+    let not_letter = |c: char| !c.is_alphabetic();
     let in_heading = (before.ends_with(char::is_whitespace)
         && capitals(
             before
                 .split_whitespace()
                 .next_back()
-                .map(|w| w.trim_start_matches(not_letter)),
+                .and_then(|w| w.rsplit(not_letter).next()),
         ))
         || (after.starts_with(char::is_whitespace)
             && capitals(
                 after
                     .split_whitespace()
                     .next()
-                    .map(|w| w.trim_end_matches(not_letter)),
+                    .and_then(|w| w.split(not_letter).next()),
             ));
     !in_heading && text[line_start..line_end].chars().any(char::is_lowercase)
 }
