@@ -4,7 +4,7 @@
 //! use often enough; this one reads the rest from the document's own words as the first pass
 //! restored them.
 
-use super::codes::{respell_symbols, EthTable};
+use super::codes::{is_symbol, letter_runs, respell_symbols, EthTable};
 use crate::model::FxHashMap;
 use crate::text::strip::strip_char;
 
@@ -12,27 +12,6 @@ use crate::text::strip::strip_char;
 const MIN_LETTERS: usize = 3;
 /// The longest: a longer run of capitals is no acronym (and the places of `Đ` fit a `u64`).
 const MAX_LETTERS: usize = 16;
-
-/// Whether `run` (a whole run of letters of a token) is a symbol that may need its `Đ` back:
-/// ASCII letters, at least two of them capitals, with a `D`.
-pub(super) fn is_symbol(run: &str) -> bool {
-    run.is_ascii() && run.contains('D') && run.bytes().filter(u8::is_ascii_uppercase).count() >= 2
-}
-
-/// The runs of letters of `token` with their byte offsets.
-pub(super) fn letter_runs(token: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut rest = token;
-    std::iter::from_fn(move || {
-        let start = rest.find(char::is_alphabetic)?;
-        let len = rest[start..]
-            .find(|c: char| !c.is_alphabetic())
-            .unwrap_or(rest.len() - start);
-        let offset = token.len() - rest.len() + start;
-        let run = &token[offset..offset + len];
-        rest = &rest[start + len..];
-        Some((offset, run))
-    })
-}
 
 /// What a block's first pass leaves for the document's acronyms: the symbols it holds that the
 /// code table does not know, and the initials of its restored words.

@@ -7,7 +7,6 @@
 
 use std::sync::OnceLock;
 
-use super::acronyms::{is_symbol, letter_runs};
 use crate::model::FxHashMap;
 
 /// First line of the table file.
@@ -101,6 +100,27 @@ impl EthTable {
     pub fn restore(&self, code: &str) -> Option<(String, f32)> {
         respell_symbols(code, |run| self.spelling(run))
     }
+}
+
+/// Whether `run` (a whole run of letters of a token) is a symbol that may need its `Đ` back:
+/// ASCII letters, at least two of them capitals, with a `D`.
+pub(super) fn is_symbol(run: &str) -> bool {
+    run.is_ascii() && run.contains('D') && run.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+}
+
+/// The runs of letters of `token` with their byte offsets.
+pub(super) fn letter_runs(token: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = token;
+    std::iter::from_fn(move || {
+        let start = rest.find(char::is_alphabetic)?;
+        let len = rest[start..]
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len() - start);
+        let offset = token.len() - rest.len() + start;
+        let run = &token[offset..offset + len];
+        rest = &rest[start + len..];
+        Some((offset, run))
+    })
 }
 
 /// `code` with each symbol that `spelling` gives a spelling spelled so, and the least confidence

@@ -55,18 +55,19 @@ impl RestoreWorker<'_> {
                     // A sub-point of item đ (`d.1` → `đ.1`).
                     is_eth().then_some('đ')
                 };
-                // The letter replaces the token's first (its only, but in a sub-point's number).
-                let rest = input
-                    .char_indices()
-                    .nth(1)
-                    .map_or("", |(at, _)| &input[at..]);
                 let rewrite = match letter {
-                    Some(letter) if input.starts_with(char::is_uppercase) => Some((
-                        letter.to_uppercase().chain(rest.chars()).collect(),
-                        1.0,
-                        Vec::new(),
-                    )),
-                    Some(letter) => Some((format!("{letter}{rest}"), 1.0, Vec::new())),
+                    // The letter replaces the token's first (its only, but in a sub-point's
+                    // number), in the case written.
+                    Some(letter) => {
+                        let mut written = input.chars();
+                        let capital = written.next().is_some_and(char::is_uppercase);
+                        let rewritten: String = if capital {
+                            letter.to_uppercase().chain(written).collect()
+                        } else {
+                            std::iter::once(letter).chain(written).collect()
+                        };
+                        Some((rewritten, 1.0, Vec::new()))
+                    }
                     None => acronyms.restore(input).map(|(code, confidence)| {
                         let as_written = Alternative {
                             text: input.to_owned(),
