@@ -325,14 +325,14 @@ impl Restorer {
         let blocks = blocks(text);
         let mut parts = Vec::with_capacity(blocks.len());
         for window in windows(&blocks) {
-            let first: Vec<FirstPass> = window
+            let mut first: Vec<FirstPass> = window
                 .par_iter()
                 .map_init(
                     || self.new_worker(),
                     |worker, block| worker.first_pass(block, &options),
                 )
                 .collect();
-            let context = self.document_context(first.iter());
+            let context = self.adapted_context(&mut first, None);
             parts.par_extend(window.par_iter().zip(&first).map_init(
                 || self.new_worker(),
                 |worker, (block, first)| {
@@ -479,8 +479,10 @@ impl RestoreWorker<'_> {
 
     /// Restores `text` into `out` (appended).
     pub fn restore_into(&mut self, text: &str, options: &RestoreOptions, out: &mut String) {
-        let first = self.first_pass(text, options);
-        let context = self.restorer.document_context(std::iter::once(&first));
+        let mut first = self.first_pass(text, options);
+        let context = self
+            .restorer
+            .adapted_context(std::slice::from_mut(&mut first), Some(self));
         out.push_str(
             &self
                 .second_pass(text, options, &first, &context, false)
@@ -495,8 +497,10 @@ impl RestoreWorker<'_> {
                 input_kind: resolve_kind(options.input_kind, text),
                 ..*options
             };
-            let first = self.first_pass(text, options);
-            let context = self.restorer.document_context(std::iter::once(&first));
+            let mut first = self.first_pass(text, options);
+            let context = self
+                .restorer
+                .adapted_context(std::slice::from_mut(&mut first), Some(self));
             self.second_pass(text, options, &first, &context, true)
         })
     }

@@ -10,9 +10,10 @@ use super::roles::{self, find_stripped_eth};
 use super::tokenize::{observed_cases, tokenize_with, Case, Token, TokenKind};
 use super::write::copy_without_dust;
 use super::{InputKind, Restoration, RestoreOptions, RestoreWorker, Slot};
-use crate::model::format::{pack_key, NUM, UNK};
+use crate::model::format::{pack_key, NONE, NUM, UNK};
 use crate::orthography as syllable;
 use crate::text::strip::strip_char;
+use std::ops::Range;
 
 /// A segment longer than this (a text without punctuation) is decoded in pieces, which bounds
 /// the decoder's memory (16 states of 32 bytes per token) whatever the input.
@@ -46,10 +47,43 @@ pub(super) struct FirstPass {
     chosen: Vec<u16>,
     /// The decoder's margin of every candidate (see [`Decoder::margins`]).
     margins: Vec<u16>,
-    /// How often each candidate id was chosen where there was a choice.
+    /// Vietnamese-model OCR: per slot, the candidate the OCR read (`NONE` where it read none);
+    /// empty for other input.
+    reads: Vec<u16>,
+    /// How often each candidate id was chosen (or read, see `reads`) where there was a choice.
     pub(super) counts: Vec<u32>,
     /// The symbols and phrases the document's acronyms are read from.
     pub(super) acronyms: AcronymEvidence,
+}
+
+impl FirstPass {
+    /// Counts the choices (or what the OCR read) of every slot that had a choice, afresh.
+    fn count_choices(&mut self) {
+        self.counts.fill(0);
+        for (k, ((slot, &(a, b)), &id)) in self
+            .slots
+            .iter()
+            .zip(&self.ranges)
+            .zip(&self.chosen)
+            .enumerate()
+        {
+            if slot.free && b - a >= 2 {
+                let read = self.reads.get(k).copied().filter(|&read| read != NONE);
+                self.counts[usize::from(read.unwrap_or(id))] += 1;
+            }
+        }
+    }
+
+    /// Segment `s`'s tokens and candidates, as ranges of the block's.
+    fn segment(&self, s: usize) -> (Range<usize>, Range<usize>) {
+        let (first_token, first_candidate) = self.segments[s];
+        let (end_token, end_candidate) = self
+            .segments
+            .get(s + 1)
+            .copied()
+            .unwrap_or((self.tokens.len(), self.cand_ids.len()));
+        (first_token..end_token, first_candidate..end_candidate)
+    }
 }
 
 impl RestoreWorker<'_> {
@@ -122,15 +156,16 @@ impl RestoreWorker<'_> {
             self.build_lattice(text, segment, options);
             let cases = &first.cases[segment_start..t];
             self.decode_lattice(&lm, cases);
-            for ((slot, &(a, b)), &id) in self.slots.iter().zip(&self.ranges).zip(&self.ids) {
-                if slot.free && b - a >= 2 {
-                    let token = &segment[slot.token as usize];
-                    let read = reads_accented
-                        .then(|| restorer.accented_id(&text[token.start..token.end]))
-                        .flatten()
-                        .filter(|read| self.cand_ids[a as usize..b as usize].contains(read));
-                    first.counts[usize::from(read.unwrap_or(id))] += 1;
-                }
+            if reads_accented {
+                first
+                    .reads
+                    .extend(self.slots.iter().zip(&self.ranges).map(|(slot, &(a, b))| {
+                        let token = &segment[slot.token as usize];
+                        restorer
+                            .accented_id(&text[token.start..token.end])
+                            .filter(|read| self.cand_ids[a as usize..b as usize].contains(read))
+                            .unwrap_or(NONE)
+                    }));
             }
             first.acronyms.end_phrase();
             for (token, &id) in segment.iter().zip(&self.ids) {
@@ -153,11 +188,72 @@ impl RestoreWorker<'_> {
             segment_start = t;
         }
         first.tokens = tokens;
+        first.count_choices();
         first
     }
 
-    /// Writes the restoration of `text` from the first pass, decoding again the segments where
-    /// the document's `bias` could change a choice; per-token detail when `detailed`.
+    /// One round of self-training: decodes the block again with the document's `context`
+    /// (where it could change a choice) and takes the result as the block's choices and counts,
+    /// which the next context is built from.
+    pub(super) fn adaptation_round(&mut self, first: &mut FirstPass, context: &DocumentContext) {
+        let lm = self.restorer.model.lm();
+        let mut chosen = Vec::with_capacity(first.chosen.len());
+        for s in 0..first.segments.len() {
+            self.adapted_choices(&lm, first, s, context);
+            chosen.extend_from_slice(&self.ids);
+        }
+        first.chosen = chosen;
+        first.count_choices();
+    }
+
+    /// The choices for segment `s` of the block in `self.ids` (and its slots in `self.slots`):
+    /// decoded again with the document's bias where it could change one, else the block's.
+    fn adapted_choices(
+        &mut self,
+        lm: &crate::model::LmView<'_>,
+        first: &FirstPass,
+        s: usize,
+        context: &DocumentContext,
+    ) {
+        let (tokens, candidates) = first.segment(s);
+        let cases = &first.cases[tokens.clone()];
+        let previous = &first.chosen[tokens.clone()];
+        let margins = &first.margins[candidates.clone()];
+        let slots = &first.slots[tokens];
+        let cand_ids = &first.cand_ids[candidates.clone()];
+        let ranges = &first.ranges[first.segment(s).0];
+        self.affected.clear();
+        let bias = &context.bias;
+        if !bias.is_empty() {
+            self.affected.extend((0..slots.len()).filter(|&i| {
+                slots[i].free
+                    && bias_may_change(
+                        lm,
+                        bias,
+                        previous,
+                        &cand_ids[ranges[i].0 as usize..ranges[i].1 as usize],
+                        &margins[ranges[i].0 as usize..ranges[i].1 as usize],
+                        cases,
+                        i,
+                    )
+            }));
+        }
+        self.slots.clear();
+        self.slots.extend_from_slice(slots);
+        if self.affected.is_empty() {
+            // The document's bias cannot move any choice of the block: they stand.
+            self.ids.clear();
+            self.ids.extend_from_slice(previous);
+        } else {
+            let channel = first.channel.get(candidates).unwrap_or(&[]);
+            self.build_recheck_lattice(bias, previous, ranges, cand_ids, channel);
+            self.decode_lattice(lm, cases);
+        }
+    }
+
+    /// Writes the restoration of `text` from the first pass (and the rounds of adaptation after
+    /// it), decoding again the segments where the document's bias could change a choice;
+    /// per-token detail when `detailed`.
     pub(super) fn second_pass(
         &mut self,
         text: &str,
@@ -178,60 +274,19 @@ impl RestoreWorker<'_> {
         let lm = self.restorer.model.lm();
         let mut details = Vec::new();
         let mut copied = 0;
-        for (s, &(first_token, first_candidate)) in first.segments.iter().enumerate() {
-            let end_token = first
-                .segments
-                .get(s + 1)
-                .map_or(first.tokens.len(), |next| next.0);
-            let end_candidate = first
-                .segments
-                .get(s + 1)
-                .map_or(first.cand_ids.len(), |next| next.1);
-            let tokens = &first.tokens[first_token..end_token];
-            let cases = &first.cases[first_token..end_token];
-            let previous = &first.chosen[first_token..end_token];
-            let margins = &first.margins[first_candidate..end_candidate];
-            let slots = &first.slots[first_token..end_token];
-            let ranges = &first.ranges[first_token..end_token];
-            let cand_ids = &first.cand_ids[first_candidate..end_candidate];
-            self.affected.clear();
-            let bias = &context.bias;
-            if !bias.is_empty() {
-                self.affected.extend((0..slots.len()).filter(|&i| {
-                    slots[i].free
-                        && bias_may_change(
-                            &lm,
-                            bias,
-                            previous,
-                            &cand_ids[ranges[i].0 as usize..ranges[i].1 as usize],
-                            &margins[ranges[i].0 as usize..ranges[i].1 as usize],
-                            cases,
-                            i,
-                        )
-                }));
-            }
-            self.slots.clear();
-            self.slots.extend_from_slice(slots);
-            let channel = first
-                .channel
-                .get(first_candidate..end_candidate)
-                .unwrap_or(&[]);
-            if self.affected.is_empty() {
-                // The document's bias cannot move any choice of the first pass: it stands.
-                self.ids.clear();
-                self.ids.extend_from_slice(previous);
-            } else {
-                self.build_recheck_lattice(bias, previous, ranges, cand_ids, channel);
-                self.decode_lattice(&lm, cases);
-            }
+        for s in 0..first.segments.len() {
+            self.adapted_choices(&lm, first, s, context);
+            let (tokens, candidates) = first.segment(s);
             if detailed {
                 // The report weighs every candidate, so it reads the whole lattice.
                 self.ranges.clear();
-                self.ranges.extend_from_slice(ranges);
+                self.ranges.extend_from_slice(&first.ranges[tokens.clone()]);
                 self.cand_ids.clear();
-                self.cand_ids.extend_from_slice(cand_ids);
+                self.cand_ids
+                    .extend_from_slice(&first.cand_ids[candidates.clone()]);
                 self.channel.clear();
-                self.channel.extend_from_slice(channel);
+                self.channel
+                    .extend_from_slice(first.channel.get(candidates).unwrap_or(&[]));
                 self.path.clear();
                 self.path
                     .extend(self.ids.iter().zip(&self.ranges).map(|(&id, &(a, b))| {
@@ -241,13 +296,13 @@ impl RestoreWorker<'_> {
             }
             copied = self.write_segment(
                 text,
-                tokens,
-                first_token,
+                &first.tokens[tokens.clone()],
+                tokens.start,
                 &first.eth,
                 &context.acronyms,
                 &first.list_letters,
                 &first.dust,
-                cases,
+                &first.cases[tokens],
                 options,
                 &mut out.text,
                 copied,
