@@ -35,18 +35,24 @@ pub(super) fn is_kept_as_written(text: &str, token: &Token) -> bool {
     is_acronym(text, token.start, token.end) || is_roman_list_marker(text, token)
 }
 
-/// Finds the letter đ written as `d` in enumerations, where it follows `d`: list items
-/// `a) b) c) d) đ)` (the item before at the start of a line) and runs of points such as
-/// `điểm a, b, c, d và đ khoản 2`. Stripping makes both letters `d`; the second is đ. The
-/// sub-points of item đ (`đ1)`, `đ.2)`, numbers to the tokenizer) take its letter.
+/// Finds the letter đ written as `d` in enumerations, where it follows `d` or opens a run going
+/// on with `e`:
+/// list items `a) b) c) d) đ)` (the item before at the start of a line), runs of points such as
+/// `điểm a, b, c, d và đ khoản 2`, `điểm d, điểm đ` and `điểm đ, e khoản 1`. Stripping makes both
+/// letters `d`; the one after `d` and the one before `e` are đ. The sub-points of item đ
+/// (`đ1)`, `đ.2)`, numbers to the tokenizer) take its letter.
 pub(super) fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usize>) {
     eth.clear();
-    let is_d = |t: &Token| matches!(&text[t.start..t.end], "d" | "D");
-    let is_letter =
-        |t: &Token| t.kind == TokenKind::Word && text[t.start..t.end].chars().count() == 1;
-    let is_item = |t: &Token| is_letter(t) && is_list_marker(text, t);
+    let written = |t: &Token| &text[t.start..t.end];
+    let is_letter = |t: &Token, letter: &str| {
+        t.kind == TokenKind::Word && written(t).eq_ignore_ascii_case(letter)
+    };
+    let is_d = |t: &Token| is_letter(t, "d");
+    let is_item = |t: &Token| {
+        t.kind == TokenKind::Word && written(t).chars().count() == 1 && is_list_marker(text, t)
+    };
     let is_sub_point = |t: &Token| {
-        let mut marker = text[t.start..t.end].chars();
+        let mut marker = written(t).chars();
         t.kind == TokenKind::Number
             && marker.next().is_some_and(|c| matches!(c, 'd' | 'D'))
             && marker
@@ -55,6 +61,14 @@ pub(super) fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usiz
                 .chars()
                 .all(|c| c.is_ascii_digit())
             && is_list_marker(text, t)
+    };
+    // Words that join the letters of a run of points: `d và đ`, `d, điểm đ`.
+    let joins = |t: &&Token| {
+        let word = written(t).to_lowercase();
+        !matches!(
+            word.as_str(),
+            "va" | "và" | "hoac" | "hoặc" | "diem" | "điểm"
+        )
     };
     let mut previous_item_is_d = false;
     let mut item_is_eth = false;
@@ -73,14 +87,16 @@ pub(super) fn find_stripped_eth(text: &str, tokens: &[Token], eth: &mut Vec<usiz
             }
             continue;
         }
-        if !is_d(token) || !is_letter(token) {
+        if !is_d(token) {
             continue;
         }
-        let before = tokens[..i]
-            .iter()
-            .rev()
-            .find(|t| !matches!(&text[t.start..t.end], "va" | "và" | "hoac" | "hoặc"));
-        if before.is_some_and(|t| is_d(t) && is_letter(t)) {
+        // A run that goes on `d, e` after other letters left đ out (`điểm c, d, e`); one that
+        // opens with it names đ (`điểm đ, e`).
+        let before = tokens[..i].iter().rev().find(joins);
+        let opens_run =
+            || before.is_none_or(|t| t.kind != TokenKind::Word || written(t).chars().count() != 1);
+        let after = tokens[i + 1..].iter().find(joins);
+        if before.is_some_and(is_d) || opens_run() && after.is_some_and(|t| is_letter(t, "e")) {
             eth.push(i);
         }
     }
