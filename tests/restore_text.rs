@@ -295,7 +295,47 @@ fn vlc_dev_restores_accurately() {
     let score =
         vanban::eval::restore::evaluate(restorer(), &gold, None, &RestoreOptions::default());
     assert_eq!(score.codes_changed, 0);
-    assert!(score.syllables.accuracy >= 0.987, "{:?}", score.syllables);
+    // 99.26 % with the former document weight, 99.32 % with the new one alone, 99.36 % with
+    // the round of self-training in document adaptation too.
+    assert!(score.syllables.accuracy >= 0.9934, "{:?}", score.syllables);
+}
+
+/// The vbpl dev pages stripped of diacritics against their accented originals, each page its
+/// own document, from the shared data beside the repository when present.
+#[test]
+fn vbpl_dev_stripped_restores_accurately() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/eval/real");
+    let Ok(entries) = std::fs::read_dir(format!("{dir}/vbpl-dev")) else {
+        println!("skipped: {dir}/vbpl-dev not found (shared eval data absent)");
+        return;
+    };
+    let mut names: Vec<_> = entries
+        .map(|entry| entry.expect("vbpl-dev entry").file_name())
+        .filter(|name| name.to_string_lossy().ends_with(".txt"))
+        .collect();
+    names.sort();
+    let joined = |set: &str| -> String {
+        names
+            .iter()
+            .map(|name| {
+                let path = format!("{dir}/{set}/{}", name.to_string_lossy());
+                let text = std::fs::read_to_string(&path).expect(&path);
+                format!("# doc = {}\n{}\n", name.to_string_lossy(), text.trim_end())
+            })
+            .collect()
+    };
+    let (gold, input) = (joined("vbpl-dev"), joined("vbpl-dev-stripped"));
+    let score = vanban::eval::restore::evaluate(
+        restorer(),
+        &gold,
+        Some(&input),
+        &RestoreOptions::default(),
+    );
+    assert_eq!(score.misaligned_lines, 0);
+    // 99.11 % with the former document weight, 99.14 % with the new one alone, 99.15 % with
+    // the round of self-training in document adaptation too.
+    assert!(score.syllables.accuracy >= 0.9914, "{:?}", score.syllables);
+    assert!(score.code_words.accuracy >= 0.995, "{:?}", score.code_words);
 }
 
 const WORDS: &[&str] = &[
