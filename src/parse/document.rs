@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::codes::{tolerant_pattern, System, CODES};
 use super::dates::{DateKind, FoundDate};
-use super::header::{self, is_page_furniture, is_stamp, Line};
+use super::header::{self, is_page_furniture, is_stamp, Line, PARTY_MOTTO, STATE_MOTTO};
 use super::CharIndex;
 use crate::document::Span;
 
@@ -122,8 +122,6 @@ static INFERRED_ISSUER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("inferred issuer pattern compiles")
 });
 
-const PARTY_MOTTO: &str = "ĐẢNG CỘNG SẢN VIỆT NAM";
-const STATE_MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 const URGENCY: [(&str, &str); 5] = [
     ("HỎA TỐC", "HỎA TỐC"),
     ("HÓA TỐC", "HỎA TỐC"),
@@ -175,6 +173,29 @@ fn field(
     }
 }
 
+/// The field of a name wrapped over the `cells` of consecutive lines: their words joined by a
+/// space, the surface and span running from the first cell to the last.
+fn name_field(
+    text: &str,
+    cells: &[Line],
+    rule: &'static str,
+    span: &dyn Fn(usize, usize) -> Span,
+) -> Field {
+    let (first, last) = (&cells[0], &cells[cells.len() - 1]);
+    // Cells are slices of `text`: their byte offsets there are their distances from its start.
+    let byte = |cell: &str| cell.as_ptr() as usize - text.as_ptr() as usize;
+    let surface = &text[byte(first.clean)..byte(last.clean) + last.clean.len()];
+    let value: Vec<&str> = cells.iter().map(|cell| cell.clean).collect();
+    Field {
+        span: Some(span(
+            first.clean_start,
+            last.clean_start + last.clean.chars().count(),
+        )),
+        surface: surface.to_owned(),
+        ..field(value.join(" "), first, rule, span)
+    }
+}
+
 pub fn parse(
     text: &str,
     index: &CharIndex,
@@ -200,7 +221,7 @@ pub fn parse(
         }
         for cell in header::cells(line) {
             let clean = cell.clean;
-            if is_stamp(clean) {
+            if is_stamp(clean) || is_page_furniture(clean) {
                 continue;
             }
             if let Some(rest) = header::subject_line(clean) {
@@ -256,11 +277,24 @@ pub fn parse(
             }
         }
     }
-    // The issuing body is the last capitals cell before the number, its parent the one above.
-    if let Some(issuer) = header_caps.last() {
-        meta.issuer = Some(field(issuer.clean, issuer, "header:issuer", span));
-        if let Some(parent) = header_caps.len().checked_sub(2).map(|i| &header_caps[i]) {
-            meta.issuer_parent = Some(field(parent.clean, parent, "header:issuer_parent", span));
+    // The issuing body is the last name in capitals before the number, its parent the one above.
+    let mut names = header::names(&header_caps);
+    // A gazette page repeats the issuer above the header, wrapped or not: one body, not a parent.
+    let value = |name: &std::ops::Range<usize>| {
+        let cells = &header_caps[name.clone()];
+        cells
+            .iter()
+            .map(|cell| cell.clean)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    names.dedup_by(|later, earlier| value(later) == value(earlier));
+    if let Some(issuer) = names.last() {
+        let issuer = &header_caps[issuer.clone()];
+        meta.issuer = Some(name_field(text, issuer, "header:issuer", span));
+        if let Some(parent) = names.len().checked_sub(2).map(|i| &names[i]) {
+            let parent = &header_caps[parent.clone()];
+            meta.issuer_parent = Some(name_field(text, parent, "header:issuer_parent", span));
         }
     }
     let mut issue_date = dates.iter().find(|d| d.kind == DateKind::Issue);

@@ -27,7 +27,17 @@ pub(super) struct Line<'a> {
 /// this many spaces apart; words within a column are one space apart, two where justified.
 pub(super) const COLUMN_GAP: &str = "   ";
 
-/// The cells of `line`: its parts between runs of [`COLUMN_GAP`] spaces, left to right.
+/// The State's and the Party's mottos, the right column of a header.
+pub(super) const STATE_MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+pub(super) const PARTY_MOTTO: &str = "ĐẢNG CỘNG SẢN VIỆT NAM";
+
+/// The gazette's section label of consolidated texts, followed by the body that consolidated
+/// them (`VĂN BẢN HỢP NHẤT - BỘ KẾ HOẠCH VÀ ĐẦU TƯ`).
+const CONSOLIDATED_LABEL: &str = "VĂN BẢN HỢP NHẤT -";
+
+/// The cells of `line`: its parts between runs of [`COLUMN_GAP`] spaces, left to right; a
+/// motto run into the cell before it (`THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM`)
+/// and the body after the label of consolidated texts are cells of their own.
 pub(super) fn cells<'a>(line: &Line<'a>) -> Vec<Line<'a>> {
     let mut out = Vec::new();
     let mut rest = line.clean;
@@ -38,12 +48,32 @@ pub(super) fn cells<'a>(line: &Line<'a>) -> Vec<Line<'a>> {
             None => (rest, ""),
         };
         let cell = cell.trim_end_matches('*').trim();
-        if !cell.is_empty() {
+        // A text layer may leave one space between the issuer and the motto beside it, and
+        // the gazette's label of consolidated texts names their body after it.
+        let motto = [STATE_MOTTO, PARTY_MOTTO]
+            .iter()
+            .filter_map(|motto| cell.find(&format!(" {motto}")))
+            .min();
+        let label = CONSOLIDATED_LABEL.len();
+        let split = motto.or_else(|| {
+            (cell.starts_with(CONSOLIDATED_LABEL) && cell[label..].starts_with(' '))
+                .then_some(label)
+        });
+        let parts = match split {
+            Some(gap) => [&cell[..gap], &cell[gap + 1..]],
+            None => [cell, ""],
+        };
+        for part in parts.into_iter().filter(|part| !part.is_empty()) {
+            // A part is a slice of its cell: its byte offset there is their distance.
+            let start = at
+                + cell[..part.as_ptr() as usize - cell.as_ptr() as usize]
+                    .chars()
+                    .count();
             out.push(Line {
-                start: at,
-                end: at + cell.chars().count(),
-                clean_start: at,
-                clean: cell,
+                start,
+                end: start + part.chars().count(),
+                clean_start: start,
+                clean: part,
             });
         }
         let skipped = rest.len() - after.trim_start().len();
@@ -51,6 +81,63 @@ pub(super) fn cells<'a>(line: &Line<'a>) -> Vec<Line<'a>> {
         rest = after.trim_start();
     }
     out
+}
+
+/// The names in the header's capitals cells, as ranges of `cells`: a body's name wrapped over
+/// lines is one name (see [`continues_name`]).
+pub(super) fn names(cells: &[Line]) -> Vec<std::ops::Range<usize>> {
+    let mut names: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        match names.last_mut() {
+            Some(name) if continues_name(cells[name.end - 1].clean, cell.clean) => name.end = i + 1,
+            _ => names.push(i..i + 1),
+        }
+    }
+    names
+}
+
+/// Whether the capitals `cell` goes on with the name of the cell above it: that one ends with a
+/// word that joins (`BỘ NÔNG NGHIỆP VÀ` / `MÔI TRƯỜNG`) or a standing committee waiting for its
+/// body (`ỦY BAN THƯỜNG VỤ` / `QUỐC HỘI`), this one starts with one (`BỘ VĂN HÓA,
+/// THỂ THAO` / `VÀ DU LỊCH`), or this one is the place the body above serves (`ỦY BAN NHÂN DÂN` /
+/// `TỈNH YÊN BÁI`, `NGÂN HÀNG NHÀ NƯỚC` / `VIỆT NAM`). A body under another starts with a body's
+/// own word (`SỞ`, `PHÒNG`, `HUYỆN ỦY`) and is a name of its own.
+fn continues_name(above: &str, cell: &str) -> bool {
+    let joins_above = above.ends_with(',')
+        || above.ends_with('-')
+        || above.ends_with('–')
+        || above.rsplit(' ').next() == Some("VÀ")
+        || above.ends_with(" THƯỜNG VỤ");
+    let joins_below = ["VÀ ", "- ", "– ", "& "]
+        .iter()
+        .any(|word| cell.starts_with(word));
+    joins_above || joins_below || is_place(cell)
+}
+
+/// Whether a capitals cell names a place (`TỈNH YÊN BÁI`, `THÀNH PHỐ HÀ NỘI`, `VIỆT NAM`)
+/// rather than a body: `TỈNH ỦY`, `HUYỆN ỦY`, `THÀNH ỦY` are the Party's committees.
+fn is_place(cell: &str) -> bool {
+    const PLACES: [&str; 9] = [
+        "TỈNH ",
+        "THÀNH PHỐ ",
+        "HUYỆN ",
+        "QUẬN ",
+        "THỊ XÃ ",
+        "XÃ ",
+        "PHƯỜNG ",
+        "THỊ TRẤN ",
+        "ĐẶC KHU ",
+    ];
+    let committee = |rest: &str| {
+        let word = rest.split(' ').next().unwrap_or("");
+        matches!(word, "ỦY" | "UỶ")
+    };
+    cell == "VIỆT NAM"
+        || cell == "TRUNG ƯƠNG"
+        || PLACES.iter().any(|place| {
+            cell.strip_prefix(place)
+                .is_some_and(|rest| !rest.is_empty() && !committee(rest))
+        })
 }
 
 /// Lines a page carries that belong to no document: the gazette's running head (`CÔNG
@@ -67,8 +154,9 @@ static PAGE_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
         .chain(stamp_labels)
         .chain(
             [
-                r"văn\s+bản\s+quy\s+phạm\s+pháp\s+luật$",
-                r"văn\s+bản\s+hợp\s+nhất$",
+                r"văn\s+bản\s+quy\s+phạm\s+pháp\s+luật\s*[-–]?$",
+                r"văn\s+bản\s+hợp\s+nhất\s*[-–]?$",
+                r"văn\s+bản\s+pháp\s+luật\s+khác$",
                 r"\d{1,4}$",
             ]
             .map(str::to_owned),
