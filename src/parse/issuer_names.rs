@@ -73,12 +73,47 @@ static TERM_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[ \t]*\((?i:khóa|khoá)[ \t]+[IVXLC]+\)").expect("term pattern compiles")
 });
 
-/// Bytes of `after` (which starts at an issuer's name) the name takes: up to its stop, with
-/// the term after it (`(khóa XII)`).
+/// The bodies of the code table (`dictionaries/codes/issuers.tsv`), longest first: a stop
+/// inside one of them (`Bộ Tài nguyên và Môi trường`, `Bộ Văn hóa, Thể thao và Du lịch`, `Bộ
+/// Giao thông vận tải`, whose "tải" reads as "tại") is part of the name.
+static KNOWN_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    let mut names: Vec<&str> = super::codes::CODES
+        .issuers
+        .iter()
+        .map(|issuer| issuer.name.as_str())
+        .collect();
+    names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+    names.dedup();
+    let patterns: Vec<String> = names
+        .iter()
+        .map(|name| super::codes::tolerant_pattern(name).replace(r"\-", "[-–]"))
+        .collect();
+    Regex::new(&format!(r"(?i)\b(?:{})\b", patterns.join("|"))).expect("body name pattern compiles")
+});
+
+/// How far into the text after an issuer's lead word a known body may start (bytes): names
+/// begin at once or after a title (`Bộ trưởng`, `Thống đốc`).
+const KNOWN_BODY_REACH: usize = 400;
+
+/// Bytes of `after` (which starts at an issuer's name) the name takes: up to its stop, unless
+/// the stop is inside a known body's name, with the term after it (`(khóa XII)`).
 pub(super) fn name_len(after: &str) -> usize {
+    let mut head = after.len().min(KNOWN_BODY_REACH);
+    while !after.is_char_boundary(head) {
+        head -= 1;
+    }
+    let known: Vec<_> = KNOWN_BODY
+        .find_iter(&after[..head])
+        .map(|m| m.range())
+        .collect();
     let mut len = ISSUER_STOP
         .find_iter(after)
-        .find(|m| stops_name(m.as_str()))
+        .find(|m| {
+            stops_name(m.as_str())
+                && !known
+                    .iter()
+                    .any(|body| body.start < m.start() && m.start() < body.end)
+        })
         .map_or(after.len(), |m| m.start());
     if let Some(term) = TERM_SUFFIX.find(&after[len..]) {
         len += term.end();
