@@ -13,6 +13,7 @@ mod header;
 mod issuer_names;
 pub mod references;
 mod relations;
+mod signature;
 
 use serde::Serialize;
 
