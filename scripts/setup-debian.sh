@@ -2,8 +2,9 @@
 # Installs the system packages vanban needs on Debian/Ubuntu: the Tesseract library with the
 # Vietnamese and English models (OCR), poppler's pdftoppm (PDF pages lopdf cannot decode), and
 # pkg-config to find them; for the export tests, xmllint (ALTO schema validation); and Python
-# with venv for hocr-check and the Python package's tests. Idempotent: does nothing when
-# everything is already there.
+# with venv for hocr-check and the Python package's tests; for the scripts that render test pages
+# (scripts/gen-ocr-pairs, scripts/gen-scan-fixtures through scripts/render_scan.py), Pillow and
+# fonts with Vietnamese glyphs. Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
 packages=(
@@ -17,6 +18,11 @@ packages=(
   xz-utils
   libxml2-utils
   python3-venv
+  python3-pil
+  fonts-dejavu-core
+  fonts-freefont-ttf
+  fonts-noto-core
+  fonts-liberation2
 )
 
 # The Python package's tests (scripts/test-python) make a virtual environment.
