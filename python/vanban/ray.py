@@ -177,8 +177,9 @@ def process_dataset(
         compute=compute,
         # The actors reserve no CPU: actors holding every CPU left none for the tasks that read
         # the files, and the job waited for ever (a pool of 2 on 2 CPUs; an autoscaling one too,
-        # once it had grown). The pool's size bounds the OCR work instead, spread over the nodes.
+        # once it had grown). The pool's size bounds the OCR work instead, spread over the nodes
+        # by Ray Data's default scheduling strategy ("SPREAD"; passing it, a free-form remote
+        # argument, is deprecated from Ray 2.60).
         num_cpus=0,
-        scheduling_strategy="SPREAD",
         runtime_env={"env_vars": WORKER_ENV},
     )
