@@ -181,9 +181,9 @@ impl TopicBias {
 
 /// Interpolation weight of the document's own choices. With a round of self-training
 /// ([`ADAPTATION_ROUNDS`]), the document can be trusted nearly alone: on vlc-dev / vbpl-dev
-/// stripped, 0.7 / 0.85 / 0.95 / 0.99 give 99.313 / 99.344 / 99.359 / 99.351 % and 99.137 /
-/// 99.150 / 99.151 / 99.156 %, and the short seeds lose nothing at 0.95 (without the round,
-/// 0.85 lost on them).
+/// stripped, with one round, 0.85 gives 99.344 / 99.150 % and 0.95 99.359 / 99.151 %; with
+/// two, 0.7 gives 99.313 / 99.137 %, 0.95 99.362 / 99.154 % and 0.99 99.351 / 99.156 %. The
+/// short seeds lose nothing at 0.95 (without the round, 0.85 lost on them).
 const TOPIC_WEIGHT: f64 = 0.95;
 
 /// Rounds of self-training after the first pass: the choices the document's bias made become
@@ -193,9 +193,9 @@ const TOPIC_WEIGHT: f64 = 0.95;
 /// two 99.362 / 99.154 %; each costs a third decoding of the segments the bias may change.
 const ADAPTATION_ROUNDS: usize = 1;
 
-/// Choices of a form worth of the model's prior in the document's estimate. With the round of
-/// self-training, 1 did better than 4 (vlc-dev 99.319 against 99.316 %, vbpl-dev 99.144 against
-/// 99.140 %, at weight 0.85).
+/// Choices of a form worth of the model's prior in the document's estimate. With self-training,
+/// 1 did better than 4 (vlc-dev 99.319 against 99.316 %, vbpl-dev 99.144 against 99.140 %, at
+/// weight 0.85, two rounds and a recheck slack of 4 nats).
 const TOPIC_PRIOR: f64 = 1.0;
 
 /// Forms chosen fewer times than this in the document are not adapted.
@@ -207,8 +207,8 @@ const TOPIC_MIN_SHIFT: u32 = 30;
 /// How much costlier than the first pass's choice (`-ln p × 100`) a candidate the document
 /// favours may look and still have its segment decoded again. On vlc-dev, 4 nats decodes 11 % of
 /// the segments again and reaches 99.055 %; decoding every segment again, 99.058 % (before the
-/// round of self-training). With it, 8 nats: vlc-dev 99.319 → 99.348 %, vbpl-dev 99.144 →
-/// 99.151 %; 15 nats adds nothing.
+/// round of self-training). With self-training (weight 0.85, two rounds), 8 nats: vlc-dev
+/// 99.319 → 99.348 %, vbpl-dev 99.144 → 99.151 %; 15 nats adds nothing (99.350 / 99.151 %).
 const TOPIC_RECHECK_SLACK: u32 = 800;
 
 /// Words this close to one the bias may change are decoded again with it, so their trigrams can
