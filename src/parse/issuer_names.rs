@@ -91,6 +91,19 @@ static KNOWN_BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b", patterns.join("|"))).expect("body name pattern compiles")
 });
 
+/// The words a body's name goes on with, naming the place it serves.
+const PLACE_WORDS: [&str; 9] = [
+    "tỉnh",
+    "thành",
+    "huyện",
+    "quận",
+    "thị",
+    "xã",
+    "phường",
+    "đặc",
+    "cấp",
+];
+
 /// How far into the text after an issuer's lead word a known body may start (bytes): names
 /// begin at once or after a title (`Bộ trưởng`, `Thống đốc`).
 const KNOWN_BODY_REACH: usize = 400;
@@ -115,6 +128,16 @@ pub(super) fn name_len(after: &str) -> usize {
                     .any(|body| body.start < m.start() && m.start() < body.end)
         })
         .map_or(after.len(), |m| m.start());
+    // A known body's name is whole: what follows it in lower case is the sentence going on
+    // (`của Bộ trưởng Bộ Tài chính sau khi`, `Chính phủ trước thời điểm`), unless it is the
+    // place the body serves (`Ủy ban nhân dân tỉnh Hà Giang`).
+    if let Some(body) = known.iter().rev().find(|body| body.end < len) {
+        let next = after[body.end..len].split_whitespace().next().unwrap_or("");
+        let lower = next.chars().next().is_some_and(char::is_lowercase);
+        if lower && !PLACE_WORDS.contains(&next) {
+            len = body.end;
+        }
+    }
     if let Some(term) = TERM_SUFFIX.find(&after[len..]) {
         len += term.end();
     }
