@@ -7,11 +7,11 @@
 
 use std::sync::OnceLock;
 
+use super::table_file::rows;
 use crate::model::FxHashMap;
 
 /// First line of the table file.
 const MAGIC_LINE: &str = "# vanban code-eth table, format 2";
-const END_PREFIX: &str = "# end: ";
 static EMBEDDED: &str = include_str!("../../dictionaries/code-eth.tsv");
 
 /// Stripped symbol → its spelling with `Đ` and that spelling's share of the symbol's uses.
@@ -34,27 +34,10 @@ impl EthTable {
     /// Parses the table's text: the magic line, `stripped\tsymbol\tcount\ttotal` rows, comment
     /// lines, and an end line counting the rows, so a truncated file is an error.
     pub fn parse(text: &str) -> Result<EthTable, String> {
-        let mut lines = text.lines();
-        if lines.next() != Some(MAGIC_LINE) {
-            return Err(format!("first line must be `{MAGIC_LINE}`"));
-        }
         let mut table = EthTable::default();
-        let mut expected = None;
-        for (n, line) in lines.enumerate() {
-            if let Some(count) = line.strip_prefix(END_PREFIX) {
-                let count = count.trim_end_matches(" entries");
-                expected = Some(
-                    count
-                        .parse::<usize>()
-                        .map_err(|_| format!("bad end {line:?}"))?,
-                );
-                continue;
-            }
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let bad = || format!("line {}: expected stripped, symbol, count, total", n + 2);
-            let [stripped, symbol, count, total] = line.split('\t').collect::<Vec<_>>()[..] else {
+        for (line, fields) in rows(text, MAGIC_LINE, "entries", "scripts/gen-code-eth")? {
+            let bad = || format!("line {line}: expected stripped, symbol, count, total");
+            let [stripped, symbol, count, total] = fields[..] else {
                 return Err(bad());
             };
             let (count, total): (u32, u32) = (
@@ -69,15 +52,7 @@ impl EthTable {
                 .symbols
                 .insert(stripped.into(), (symbol.into(), share));
         }
-        match expected {
-            Some(expected) if expected == table.symbols.len() => Ok(table),
-            Some(expected) => Err(format!(
-                "truncated: {} rows, the end line says {expected}; rebuild it with \
-                 scripts/gen-code-eth",
-                table.symbols.len()
-            )),
-            None => Err("no end line (`# end: N entries`): the file is truncated".to_owned()),
-        }
+        Ok(table)
     }
 
     /// Whether the corpora use the stripped symbol `run` often enough for the table to decide it,

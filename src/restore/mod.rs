@@ -24,6 +24,7 @@ pub mod ocr_candidates;
 mod passes;
 mod resegment;
 mod roles;
+mod table_file;
 mod tesseract_candidates;
 pub mod tokenize;
 mod write;

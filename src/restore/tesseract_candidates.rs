@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
 use super::confusion::Channel;
+use super::table_file::{rows, END_PREFIX};
 use super::tokenize::Token;
 use super::RestoreWorker;
 use crate::document::{OffsetMap, Page, RawText};
@@ -26,7 +27,6 @@ use crate::model::format::UNK;
 
 /// First line of the choice-cost table.
 pub const MAGIC_LINE: &str = "# vanban tesseract-choice table, format 1";
-const END_PREFIX: &str = "# end: ";
 static EMBEDDED: &str = include_str!("../../dictionaries/ocr-choices.tsv");
 
 /// Upper edges of the bins of an alternative's score over the first choice's (hand-set: roughly
@@ -91,43 +91,23 @@ impl ChoiceCosts {
 
     /// Reads a table written by [`Self::to_tsv`].
     pub fn parse(text: &str) -> Result<ChoiceCosts, String> {
-        let mut lines = text.lines();
-        if lines.next() != Some(MAGIC_LINE) {
-            return Err(format!("first line must be `{MAGIC_LINE}`"));
-        }
+        let rebuild = "vanban eval ocr-choices --write";
         let mut counts = Vec::new();
-        let mut end = None;
-        for (number, line) in lines.enumerate() {
-            if let Some(n) = line.strip_prefix(END_PREFIX) {
-                end = n.trim_end_matches(" rows").parse::<usize>().ok();
-                break;
-            }
-            if line.starts_with('#') {
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').collect();
+        for (line, fields) in rows(text, MAGIC_LINE, "rows", rebuild)? {
             let count = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-            match (count(1), count(2), count(3)) {
-                (Some(first), Some(alternative), Some(neither)) => counts.push(BinCounts {
-                    first,
-                    alternative,
-                    neither,
-                }),
-                _ => {
-                    return Err(format!(
-                        "line {}: expected 5 tab-separated fields",
-                        number + 2
-                    ))
-                }
-            }
+            let (Some(first), Some(alternative), Some(neither)) = (count(1), count(2), count(3))
+            else {
+                return Err(format!("line {line}: expected 5 tab-separated fields"));
+            };
+            counts.push(BinCounts {
+                first,
+                alternative,
+                neither,
+            });
         }
-        if end != Some(counts.len()) || counts.len() != BINS {
-            return Err(format!(
-                "truncated: {} rows, {BINS} expected and an end line saying so",
-                counts.len()
-            ));
-        }
-        let counts: [BinCounts; BINS] = counts.try_into().expect("length checked");
+        let counts: [BinCounts; BINS] = counts
+            .try_into()
+            .map_err(|counts: Vec<_>| format!("{} rows, {BINS} expected", counts.len()))?;
         Ok(ChoiceCosts::from_counts(counts))
     }
 
