@@ -288,14 +288,19 @@ fn word_separator(
 
 /// The tokens of a chunk that glues words to marks, numbers or codes, as forms, footnotes and
 /// flattened tables do (`ngày…./…../…….đến`, `kết1.`, `Việt(11)`, `nhân:......(1)`, `án/Dự`,
-/// `Số:.../QĐ-...`, `CHÚ THÍCH:1)`, `độc lập9090Mức`). Its words are its runs of two or more
-/// letters that are syllables, lowercase or capitalized, or in capitals where no run of the
-/// chunk is a code's (`NHÂN(1)`, but not `24-KH/TU`, nor `NO2` whose digits make it a formula). A lowercase run right after a digit is a
-/// unit (`5ha`) and stays. What lies between the words is a code token where it holds letters
-/// and stands apart from them (so the code table still sees `QD-`), and is left out otherwise,
-/// as where it holds only digits and marks (a footnote's number is no word of the sentence). A lowercase run that is no syllable
-/// (`gmail.com`, `chinhphu.vn`, `km/h`) makes the chunk foreign, and it stays whole: `None`, as
-/// when no run is a word.
+/// `Số:.../QĐ-...`, `CHÚ THÍCH:1)`, `độc lập9090Mức`).
+///
+/// Its words are its runs of two or more letters that are syllables, lowercase or
+/// capitalized, or in capitals where no run of the chunk is a code's (`NHÂN(1)`, but not
+/// `24-KH/TU`, nor `NO2`, whose digits make it a formula). A lowercase run right after a digit
+/// is a unit (`5ha`) and stays.
+///
+/// What lies between the words is a code token where it holds letters and stands apart from
+/// them (so the code table still sees `QD-`), and is left out otherwise, as where it holds only
+/// digits and marks (a footnote's number is no word of the sentence).
+///
+/// A lowercase run that is no syllable (`gmail.com`, `chinhphu.vn`, `km/h`) makes the chunk
+/// foreign, and it stays whole: `None`, as when no run is a word.
 fn embedded_tokens(
     core: &str,
     is_syllable: &impl Fn(&str) -> bool,
