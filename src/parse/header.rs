@@ -117,27 +117,7 @@ fn continues_name(above: &str, cell: &str) -> bool {
 /// Whether a capitals cell names a place (`TỈNH YÊN BÁI`, `THÀNH PHỐ HÀ NỘI`, `VIỆT NAM`)
 /// rather than a body: `TỈNH ỦY`, `HUYỆN ỦY`, `THÀNH ỦY` are the Party's committees.
 fn is_place(cell: &str) -> bool {
-    const PLACES: [&str; 9] = [
-        "TỈNH ",
-        "THÀNH PHỐ ",
-        "HUYỆN ",
-        "QUẬN ",
-        "THỊ XÃ ",
-        "XÃ ",
-        "PHƯỜNG ",
-        "THỊ TRẤN ",
-        "ĐẶC KHU ",
-    ];
-    let committee = |rest: &str| {
-        let word = rest.split(' ').next().unwrap_or("");
-        matches!(word, "ỦY" | "UỶ")
-    };
-    cell == "VIỆT NAM"
-        || cell == "TRUNG ƯƠNG"
-        || PLACES.iter().any(|place| {
-            cell.strip_prefix(place)
-                .is_some_and(|rest| !rest.is_empty() && !committee(rest))
-        })
+    cell == "VIỆT NAM" || cell == "TRUNG ƯƠNG" || super::issuer_names::names_a_place(cell)
 }
 
 /// Lines a page carries that belong to no document: the gazette's running head (`CÔNG

@@ -91,18 +91,34 @@ static KNOWN_BODY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:{})\b", patterns.join("|"))).expect("body name pattern compiles")
 });
 
-/// The words a body's name goes on with, naming the place it serves.
-const PLACE_WORDS: [&str; 9] = [
+/// The words that name the place a body serves after its name (`Ủy ban nhân dân tỉnh Hà
+/// Giang`, `ỦY BAN NHÂN DÂN` / `TỈNH YÊN BÁI`, `cấp huyện`).
+const PLACE_WORDS: [&str; 10] = [
     "tỉnh",
-    "thành",
+    "thành phố",
     "huyện",
     "quận",
-    "thị",
+    "thị xã",
     "xã",
     "phường",
-    "đặc",
+    "thị trấn",
+    "đặc khu",
     "cấp",
 ];
+
+/// Whether `words` (in any case) open with a place a body serves: a word of [`PLACE_WORDS`],
+/// alone or before a name, but not a Party committee (`tỉnh ủy`, `huyện ủy`).
+pub(super) fn names_a_place(words: &str) -> bool {
+    let words = words.to_lowercase();
+    PLACE_WORDS.iter().any(|place| {
+        words.strip_prefix(place).is_some_and(|rest| {
+            rest.is_empty()
+                || rest
+                    .strip_prefix(' ')
+                    .is_some_and(|rest| !matches!(rest.split(' ').next(), Some("ủy" | "uỷ")))
+        })
+    })
+}
 
 /// How far into the text after an issuer's lead word a known body may start (bytes): names
 /// begin at once or after a title (`Bộ trưởng`, `Thống đốc`).
@@ -132,9 +148,9 @@ pub(super) fn name_len(after: &str) -> usize {
     // (`của Bộ trưởng Bộ Tài chính sau khi`, `Chính phủ trước thời điểm`), unless it is the
     // place the body serves (`Ủy ban nhân dân tỉnh Hà Giang`).
     if let Some(body) = known.iter().rev().find(|body| body.end < len) {
-        let next = after[body.end..len].split_whitespace().next().unwrap_or("");
-        let lower = next.chars().next().is_some_and(char::is_lowercase);
-        if lower && !PLACE_WORDS.contains(&next) {
+        let rest = after[body.end..len].trim_start();
+        let lower = rest.chars().next().is_some_and(char::is_lowercase);
+        if lower && !names_a_place(rest) {
             len = body.end;
         }
     }
