@@ -181,15 +181,17 @@ fn name_field(
     let (first, last) = (&cells[0], &cells[cells.len() - 1]);
     // Cells are slices of `text`: their byte offsets there are their distances from its start.
     let byte = |cell: &str| cell.as_ptr() as usize - text.as_ptr() as usize;
-    let surface = &text[byte(first.clean)..byte(last.clean) + last.clean.len()];
-    let value: Vec<&str> = cells.iter().map(|cell| cell.clean).collect();
+    let words: Vec<&str> = cells.iter().map(|cell| cell.clean).collect();
     Field {
+        value: words.join(" "),
+        surface: text[byte(first.clean)..byte(last.clean) + last.clean.len()].to_owned(),
         span: Some(span(
             first.clean_start,
             last.clean_start + last.clean.chars().count(),
         )),
-        surface: surface.to_owned(),
-        ..field(value.join(" "), first, rule, span)
+        rule,
+        confidence: 0.9,
+        inferred: false,
     }
 }
 
@@ -275,25 +277,17 @@ pub fn parse(
         }
     }
     // The issuing body is the last name in capitals before the number, its parent the one above.
-    let mut names = header::names(&header_caps);
+    let mut names: Vec<Field> = header::names(&header_caps)
+        .into_iter()
+        .map(|name| name_field(text, &header_caps[name], "header:issuer", span))
+        .collect();
     // A gazette page repeats the issuer above the header, wrapped or not: one body, not a parent.
-    let value = |name: &std::ops::Range<usize>| {
-        let cells = &header_caps[name.clone()];
-        cells
-            .iter()
-            .map(|cell| cell.clean)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    names.dedup_by(|later, earlier| value(later) == value(earlier));
-    if let Some(issuer) = names.last() {
-        let issuer = &header_caps[issuer.clone()];
-        meta.issuer = Some(name_field(text, issuer, "header:issuer", span));
-        if let Some(parent) = names.len().checked_sub(2).map(|i| &names[i]) {
-            let parent = &header_caps[parent.clone()];
-            meta.issuer_parent = Some(name_field(text, parent, "header:issuer_parent", span));
-        }
-    }
+    names.dedup_by(|later, earlier| later.value == earlier.value);
+    meta.issuer = names.pop();
+    meta.issuer_parent = names.pop().map(|parent| Field {
+        rule: "header:issuer_parent",
+        ..parent
+    });
     let mut issue_date = dates.iter().find(|d| d.kind == DateKind::Issue);
     if meta.number.is_none() {
         if let Some((number, date)) = consolidation_block(&lines, dates, span) {
